@@ -1,0 +1,79 @@
+"""The `Document`: normalised text with a line index, page offsets and tables.
+
+Every reader produces one; every parser and extractor reads only from it, so
+character offsets mean the same thing everywhere (provenance).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Iterator
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the document: its text and absolute character span."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Table:
+    """A table as rows of cells, with the page it came from (PDF) and its span."""
+
+    rows: list[list[str]]
+    page: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Document:
+    """Normalised text of one source file plus everything needed to point into it."""
+
+    text: str
+    path: str | None = None
+    format: str = "text"  # text | html | pdf
+    sha256: str = ""
+    encoding: str | None = None
+    page_starts: list[int] = field(default_factory=list)  # offset where each page begins
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # reader remarks (e.g. encoding fallback)
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._line_starts = starts
+        return self._line_starts
+
+    def lines(self) -> Iterator[Line]:
+        """Yield every line with its absolute span (line breaks excluded)."""
+        text = self.text
+        starts = self.line_starts
+        for i, start in enumerate(starts):
+            end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+            yield Line(start, end, text[start:end])
+
+    def line_number(self, offset: int) -> int:
+        """1-based line number of a character offset."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page number of a character offset, or None for unpaged sources."""
+        if not self.page_starts:
+            return None
+        return bisect.bisect_right(self.page_starts, offset)
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_starts) or 1

@@ -1,0 +1,37 @@
+"""Named exceptions and the table of stable problem codes."""
+
+from __future__ import annotations
+
+
+class EsfparseError(Exception):
+    """Base class for errors esfparse reports to the user as one line."""
+
+
+class UnreadableDocument(EsfparseError):
+    """A file that cannot be turned into a Document (empty, binary, corrupt, encrypted...)."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+# Stable problem codes, like spaCy's E/W tables: code -> (severity, short description).
+PROBLEM_CODES: dict[str, tuple[str, str]] = {
+    "read.unreadable": ("error", "The file could not be read."),
+    "read.encoding_fallback": ("info", "The file was not UTF-8; its encoding was detected."),
+    "parse.unknown_genre": ("warning", "Neither a project page nor a presentation."),
+    "parse.invalid_field": ("error", "A field failed validation and was dropped."),
+    "doc.truncated": ("warning", "The document is cut off mid-text."),
+    "header.missing_field": ("warning", "A header field the layout always has is missing."),
+    "money.grant_exceeds_budget": ("error", "ESF grant is larger than the total budget."),
+    "money.cofinancing_out_of_range": ("error", "Co-financing rate outside (0, 1]."),
+    "money.cofinancing_mismatch": ("warning", "Derived co-financing rate differs from the stated one."),
+    "period.end_before_start": ("error", "Project end date is before its start date."),
+    "period.outside_programme": ("warning", "Period does not fit the layout's programme period."),
+    "place.unknown_municipality": ("warning", "A listed municipality name resolves to nothing."),
+    "place.region_mismatch": ("warning", "Listed municipalities lie outside the stated region."),
+    "place.unknown_region": ("warning", "The region label resolves to no NUTS-2 area."),
+    "contact.malformed_email": ("warning", "An e-mail address is malformed."),
+    "project.conflicting_duplicate": ("warning", "The same project appears in two files with different values."),
+}

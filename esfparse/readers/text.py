@@ -1,0 +1,151 @@
+"""Bytes → normalised text: encoding detection, NFC, unified line breaks.
+
+Encodings are detected, not guessed blindly: a BOM decides first; then strict
+UTF-8; then UTF-16 without BOM (by the pattern of NUL bytes); then
+charset-normalizer chooses among single-byte encodings (cp1252 / latin-1 / ...).
+No-break and thin spaces are kept as U+00A0 / U+202F in the text only where they
+sit between digits (they are thousands separators there, ``8 625 810``); the
+money and number extractors accept them. Elsewhere they become plain spaces.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from ..document import Document
+from ..errors import UnreadableDocument
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_NBSP_NOT_IN_NUMBER_RE = re.compile(r"(?<!\d)[\u00a0\u202f\u2007]|[\u00a0\u202f\u2007](?!\d)")
+_OTHER_SPACES_RE = re.compile(r"[\u2000-\u2006\u2008-\u200a\u205f\u3000]")
+_ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode bytes to str, returning (text, encoding name).
+
+    >>> decode_bytes("Projektägare".encode("utf-8"))
+    ('Projektägare', 'utf-8')
+    >>> decode_bytes("Projektägare".encode("cp1252"))[0]
+    'Projektägare'
+    >>> decode_bytes("Region".encode("utf-16"))
+    ('Region', 'utf-16')
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError as exc:
+                raise UnreadableDocument(path, f"invalid {name} text after its byte-order mark") from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    utf16 = _guess_utf16(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
+    if _looks_binary(data):
+        raise UnreadableDocument(path, "binary data, not text (try a .pdf or .html file, or convert it to text)")
+    return _decode_single_byte(data, path)
+
+
+def _guess_utf16(data: bytes) -> str | None:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) / 2
+    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8000]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > 0.05 * max(1, len(sample))
+
+
+def _decode_single_byte(data: bytes, path: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes  # deferred: only for non-UTF-8 input
+
+    best = from_bytes(
+        data[:200_000], cp_isolation=["cp1252", "latin_1", "iso8859_15", "cp850", "mac_roman"]
+    ).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    # cp1252 is a superset of latin-1 for printable text; prefer it when both decode.
+    if encoding in ("latin_1", "iso8859_15"):
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise UnreadableDocument(path, "text in an unknown encoding; save it as UTF-8") from exc
+
+
+def normalise_text(text: str) -> str:
+    """NFC, unified line breaks, meaningful spaces kept; the text every parser sees.
+
+    >>> normalise_text("A\\r\\nB\\rC\\u00a0kr 8\\u00a0625")
+    'A\\nB\\nC kr 8\\xa0625'
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _ZERO_WIDTH_RE.sub("", text)
+    text = _CONTROL_RE.sub("", text)
+    text = _OTHER_SPACES_RE.sub(" ", text)
+    text = _NBSP_NOT_IN_NUMBER_RE.sub(" ", text)
+    return text
+
+
+def document_from_text(text: str, path: str | None = None, fmt: str = "text", sha256: str = "",
+                       encoding: str | None = None) -> Document:
+    """Build a Document from already-decoded text (normalising it)."""
+    norm = normalise_text(text)
+    if not sha256:
+        sha256 = hashlib.sha256(norm.encode("utf-8")).hexdigest()
+    return Document(text=norm, path=path, format=fmt, sha256=sha256, encoding=encoding)
+
+
+def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
+    """Decode and normalise a plain-text source."""
+    text, encoding = decode_bytes(data, path)
+    if not text.strip():
+        raise UnreadableDocument(path, "empty file (only whitespace)")
+    doc = document_from_text(text, path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        doc.notes.append(f"decoded as {encoding}")
+    return doc
+
+
+def read(path: str | Path) -> Document:
+    """Read a plain-text file into a Document."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise UnreadableDocument(str(p), f"cannot read file ({exc.strerror or exc})") from exc
+    if not data:
+        raise UnreadableDocument(str(p), "empty file")
+    return read_bytes(data, str(p))
