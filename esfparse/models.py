@@ -175,6 +175,8 @@ class Record(BaseModel):
         default=None, description="ESF grant / total budget, derived (fraction)."
     )
     planned_participants: int | None = Field(default=None, description="Planned number of participants.")
+    participants: int | None = Field(
+        default=None, description="Number of participants (`Antal deltagare`), when not stated as planned.")
     extra: dict[str, str] = Field(default_factory=dict, description="Other header fields as label → value.")
     co_financiers: list[OrganisationRef] = Field(default_factory=list)
     partners: list[OrganisationRef] = Field(default_factory=list)

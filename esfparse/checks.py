@@ -1,0 +1,297 @@
+"""Semantic checks beyond types: each finding a Problem with a stable code; never raises.
+
+Single-document rules take a Record (and, when there is one, its Document) and yield Problems;
+`check` runs them all. `find_conflicting_duplicates` is the one rule over several documents: the
+same project (same diarienummer or project number, or same title and owner) in two files that
+disagree on a value. Codes and severities live in `errors.PROBLEM_CODES`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from datetime import date
+from typing import Any, Callable, Iterable, Iterator
+
+from .document import Document
+from .errors import PROBLEM_CODES
+from .extract.contacts import is_valid_email
+from .extract.places import resolve_region
+from .models import Evidence, Problem, Record
+
+# ESF programme periods: first year, last year, last year expenditure is eligible (n+2 / n+3).
+_PROGRAMMES = {
+    "2007-2013": (2007, 2013, 2015),
+    "2014-2020": (2014, 2020, 2023),
+    "2021-2027": (2021, 2027, 2029),
+}
+# Which programme period each project-bank layout was published for (kohesio and prose pages state
+# theirs, if at all, in `programme_period`).
+_LAYOUT_PROGRAMME = {"esf2007": "2007-2013", "esf2014": "2014-2020", "label_colon": "2014-2020",
+                     "esfplus": "2021-2027"}
+# Header fields every complete page of a layout has.
+_REQUIRED = {
+    "esf2007": ("title", "owner", "esf_grant_sek", "total_budget_sek", "period_start", "period_end", "region"),
+    "esf2014": ("title", "owner", "esf_grant_sek", "total_budget_sek", "period_start", "period_end", "region"),
+    "label_colon": ("title", "owner", "period_start", "period_end"),
+    "esfplus": ("title", "owner", "period_start", "period_end"),
+    "kohesio": ("title", "period_start", "period_end", "total_budget_eur"),
+}
+_PERIOD_RE = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{4})")  # `2021-2027`, `2014–2020`
+_RATE_TOLERANCE = 0.02  # rounding on the page (`60%` for 60.1 %) is not a mismatch
+
+
+def problem(code: str, message: str, field: str | None = None, evidence: Evidence | None = None) -> Problem:
+    """A Problem with the severity its code has in PROBLEM_CODES."""
+    severity = PROBLEM_CODES[code][0]
+    return Problem(code=code, severity=severity, message=message, field=field, evidence=evidence)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- money
+
+def _money(r: Record, doc: Document | None) -> Iterator[Problem]:
+    for currency, grant, budget in (("SEK", r.esf_grant_sek, r.total_budget_sek),
+                                    ("EUR", r.esf_grant_eur, r.total_budget_eur)):
+        if grant is not None and budget is not None and grant > budget:
+            field = f"esf_grant_{currency.lower()}"
+            yield problem("money.grant_exceeds_budget", f"ESF grant {_amount(grant)} {currency} is larger than "
+                          f"the total budget {_amount(budget)} {currency}.", field, r.evidence.get(field))
+    yield from _rates(r)
+
+
+def _rates(r: Record) -> Iterator[Problem]:
+    derived, stated = r.cofinancing_rate_derived, r.union_cofinancing_rate
+    grant_field = "esf_grant_sek" if r.esf_grant_sek is not None else "esf_grant_eur"
+    if derived is not None and not derived > 0:  # > 1 is already grant_exceeds_budget
+        yield problem("money.cofinancing_out_of_range", f"Grant/budget gives a co-financing rate of {derived:.1%}, "
+                      "outside (0, 1].", "cofinancing_rate_derived", r.evidence.get(grant_field))
+    if stated is not None and not 0 < stated <= 1:
+        yield problem("money.cofinancing_out_of_range", f"Stated co-financing rate {stated:.0%} is outside (0, 1].",
+                      "union_cofinancing_rate", r.evidence.get("union_cofinancing_rate"))
+    elif derived is not None and stated is not None and 0 < derived <= 1 and abs(derived - stated) > _RATE_TOLERANCE:
+        yield problem("money.cofinancing_mismatch", f"Grant/budget gives {derived:.1%}, but the page states a "
+                      f"Union co-financing rate of {stated:.0%}.", "union_cofinancing_rate",
+                      r.evidence.get("union_cofinancing_rate"))
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ") if math.isfinite(value) else str(value)
+
+
+# ---------------------------------------------------------------- period
+
+def _period(r: Record, doc: Document | None) -> Iterator[Problem]:
+    start, end = r.period_start, r.period_end
+    if start and end and end < start:
+        yield problem("period.end_before_start", f"The project ends {end} before it starts {start}.",
+                      "period_end", r.evidence.get("period_end"))
+    programme = _programme(r)
+    if programme is None:
+        return
+    name, (first, _, eligible) = programme
+    lo, hi = date(first, 1, 1), date(eligible, 12, 31)
+    for field, value in (("period_start", start), ("period_end", end)):
+        if value is not None and not lo <= value <= hi:
+            yield problem("period.outside_programme", f"{field.replace('_', ' ').capitalize()} {value} lies outside "
+                          f"the {name} programme period (projects run {lo.year}–{hi.year}).",
+                          field, r.evidence.get(field))
+
+
+def _programme(r: Record) -> tuple[str, tuple[int, int, int]] | None:
+    """The programme period a record belongs to: as stated on the page, else by its layout."""
+    m = _PERIOD_RE.search(r.programme_period or "")
+    name = f"{m.group(1)}-{m.group(2)}" if m else _LAYOUT_PROGRAMME.get(r.layout or "")
+    if name in _PROGRAMMES:
+        return name, _PROGRAMMES[name]
+    return None
+
+
+# ---------------------------------------------------------------- places and contacts
+
+def _places(r: Record, doc: Document | None) -> Iterator[Problem]:
+    for m in r.municipalities:
+        if m.code is None:
+            yield problem("place.unknown_municipality", f"Municipality {m.as_written!r} resolves to no "
+                          "SCB municipality code.", "municipalities", m.evidence)
+    if r.region and not r.region_nuts2 and not r.national and resolve_region(r.region) is None:
+        yield problem("place.unknown_region", f"Region {r.region!r} resolves to no NUTS-2 area.", "region",
+                      r.evidence.get("region"))
+    yield from _region_mismatch(r)
+
+
+def _region_mismatch(r: Record) -> Iterator[Problem]:
+    if not r.region_nuts2 or r.national:
+        return
+    outside = [m for m in r.municipalities if m.nuts2_code and m.nuts2_code != r.region_nuts2]
+    if not outside:
+        return
+    names = ", ".join(dict.fromkeys(f"{m.name or m.as_written} ({m.nuts2_code})" for m in outside))
+    yield problem("place.region_mismatch", f"{len(outside)} of {len(r.municipalities)} municipalities lie outside "
+                  f"region {r.region} ({r.region_nuts2}): {names}. A project may span two regions; check the "
+                  "region or the list.", "municipalities", outside[0].evidence)
+
+
+def _contacts(r: Record, doc: Document | None) -> Iterator[Problem]:
+    candidates: list[tuple[str, str, Evidence | None]] = []
+    if r.email:
+        candidates.append(("email", r.email, r.evidence.get("email")))
+    candidates += [("emails", link.value, link.evidence) for link in r.emails]
+    candidates += [("people.email", p.email, p.evidence) for p in r.people if p.email]
+    seen: set[str] = set()
+    for field, value, ev in candidates:
+        if value in seen or is_valid_email(value):
+            continue
+        seen.add(value)
+        yield problem("contact.malformed_email", f"E-mail address {value!r} is malformed (not name@domain.tld "
+                      "in ASCII).", field, ev)
+
+
+# ---------------------------------------------------------------- completeness
+
+def _completeness(r: Record, doc: Document | None) -> Iterator[Problem]:
+    if r.kind == "unknown":
+        yield problem("parse.unknown_genre", "Neither a project page nor a presentation: no header labels, "
+                      "no slide or talk cues.", evidence=_tail(doc))
+    if r.truncated:
+        lost = ", ".join(r.truncated_sections) or "the rest of the text"
+        yield problem("doc.truncated", f"The text stops mid-sentence; cut off in or before: {lost}.",
+                      evidence=_tail(doc))
+    if r.truncated and not r.sections:
+        return  # cut off inside the header: the missing fields are lost, not missing
+    for field in _REQUIRED.get(r.layout or "", ()):
+        if getattr(r, field, None) is None:
+            yield problem("header.missing_field", f"Header field {field} is missing; every complete "
+                          f"{r.layout} page has it.", field)
+
+
+def _tail(doc: Document | None) -> Evidence | None:
+    """The span of the document's last non-empty line: where a cut-off text stops."""
+    if doc is None or not doc.text.strip():
+        return None
+    end = len(doc.text.rstrip())
+    start = doc.text.rfind("\n", 0, end) + 1
+    return Evidence(start=start, end=end, page=doc.page_at(start))
+
+
+Rule = Callable[[Record, Document | None], Iterator[Problem]]
+CHECKS: list[Rule] = [_money, _period, _places, _contacts, _completeness]
+
+
+def check(record: Record, doc: Document | None = None) -> list[Problem]:
+    """Run every single-document rule on one record."""
+    problems: list[Problem] = []
+    for rule in CHECKS:
+        problems.extend(rule(record, doc))
+    return problems
+
+
+# ---------------------------------------------------------------- across documents
+
+# Values two snapshots of one project must agree on; a tuple is one value under alternative fields
+# (one snapshot says `Planerat antal deltagare`, another `Antal deltagare`).
+_COMPARED: tuple[str | tuple[str, ...], ...] = (
+    "title", "owner", "esf_grant_sek", "total_budget_sek", "esf_grant_eur", "total_budget_eur", "period_start",
+    "period_end", ("planned_participants", "participants"), "union_cofinancing_rate", "region_nuts2",
+    "programme_area_code")
+_KEY_NAMES = {"dnr": "diarienummer", "nr": "project number", "name": "title and owner"}
+_MAX_NAMED = 3  # other files named in one message
+
+
+def _norm_text(value: str) -> str:
+    return " ".join(value.casefold().split())
+
+
+def _norm_id(value: str) -> str:
+    return re.sub(r"[\s\u00a0]", "", value).casefold()
+
+
+def identity_keys(r: Record) -> list[tuple[str, str]]:
+    """The keys under which two records are the same project.
+
+    >>> identity_keys(Record(kind="project_page", diarienummer="22-044-S07", title="A", owner="B"))
+    [('dnr', '22-044-s07'), ('name', 'a|b')]
+    """
+    keys = []
+    if r.diarienummer:
+        keys.append(("dnr", _norm_id(r.diarienummer)))
+    if r.project_number:
+        keys.append(("nr", _norm_id(r.project_number)))
+    if r.title and r.owner:
+        keys.append(("name", f"{_norm_text(r.title)}|{_norm_text(r.owner)}"))
+    return keys
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, str):
+        return _norm_text(value)
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def _groups(items: list[tuple[str, Record]]) -> list[list[int]]:
+    """Indices of records that share an identity key, transitively (union-find)."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, str], int] = {}
+    for i, (_, record) in enumerate(items):
+        if record.kind != "project_page":
+            continue
+        for key in identity_keys(record):
+            parent[root(i)] = root(first.setdefault(key, i))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        groups[root(i)].append(i)
+    return [g for g in groups.values() if len({items[i][0] for i in g}) > 1]
+
+
+def _reason(a: Record, b: Record) -> str:
+    shared = dict(identity_keys(a)).items() & dict(identity_keys(b)).items()
+    for kind, _ in sorted(shared):
+        value = {"dnr": a.diarienummer, "nr": a.project_number}.get(kind)
+        return f"same {_KEY_NAMES[kind]}" + (f" {value}" if value else "")
+    return "same project through other files"
+
+
+def _value(r: Record, fields: str | tuple[str, ...]) -> tuple[str, Any]:
+    """(field, value) of the first of `fields` the record has, else (first field, None)."""
+    names = (fields,) if isinstance(fields, str) else fields
+    for name in names:
+        if getattr(r, name, None) is not None:
+            return name, getattr(r, name)
+    return names[0], None
+
+
+def _field_conflicts(items: list[tuple[str, Record]], group: list[int],
+                     fields: str | tuple[str, ...]) -> Iterator[tuple[str, Problem]]:
+    found = {i: _value(items[i][1], fields) for i in group}
+    values = {i: value for i, (_, value) in found.items() if value is not None}
+    if len({_comparable(v) for v in values.values()}) < 2:
+        return
+    for i, value in values.items():
+        path, record = items[i]
+        field = found[i][0]
+        others = [j for j in values if _comparable(values[j]) != _comparable(value) and items[j][0] != path]
+        if not others:
+            continue
+        named = ", ".join(f"{values[j]} in {items[j][0]}" for j in others[:_MAX_NAMED])
+        more = f" and {len(others) - _MAX_NAMED} more files" if len(others) > _MAX_NAMED else ""
+        yield path, problem("project.conflicting_duplicate", f"{field} is {value} here but {named}{more} "
+                            f"({_reason(record, items[others[0]][1])}).", field, record.evidence.get(field))
+
+
+def find_conflicting_duplicates(items: Iterable[tuple[str, Record]]) -> list[tuple[str, Problem]]:
+    """(path, Problem) for every file whose project appears in another file with a different value."""
+    pairs = list(items)
+    found: list[tuple[str, Problem]] = []
+    for group in _groups(pairs):
+        for field in _COMPARED:
+            found.extend(_field_conflicts(pairs, group, field))
+    return found

@@ -1,0 +1,255 @@
+"""The esfparse command line: a thin client of the library.
+
+Heavy imports (spaCy, pdfplumber, sqlite-utils, the parsers) are deferred into
+the commands so that `esfparse --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+SUFFIXES = {".txt", ".text", ".html", ".htm", ".pdf", ".md"}
+
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="esfparse")
+@click.option("--debug", is_flag=True, help="Show full tracebacks instead of one-line errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn Swedish ESF project pages and presentations into data.
+
+    \b
+    Typical session:
+      esfparse ingest corpus/ --db esf.db        # build or update a database
+      esfparse serve esf.db                      # browse it in Datasette
+      esfparse extract corpus/raw/dev04.txt      # one document as JSON
+      esfparse eval --gold corpus/gold corpus/raw   # accuracy against gold files
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def iter_files(paths: tuple[str, ...]) -> Iterator[tuple[Path, str | None]]:
+    """Files under `paths` (folders recursively, symlink loops and repeats skipped), with an error if any."""
+    seen: set[tuple[int, int]] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            yield from _walk(p, seen)
+        elif p.exists():
+            if _first_visit(p, seen):
+                yield p, None
+        else:
+            yield p, "no such file or directory"
+
+
+def _first_visit(p: Path, seen: set[tuple[int, int]]) -> bool:
+    try:
+        st = p.stat()
+    except OSError:
+        return True
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
+    visited_dirs: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        st = os.stat(dirpath)
+        if (st.st_dev, st.st_ino) in visited_dirs:
+            dirnames[:] = []  # a symlink loop: do not descend again
+            continue
+        visited_dirs.add((st.st_dev, st.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if p.suffix.lower() in SUFFIXES and not name.startswith(".") and _first_visit(p, seen):
+                yield p, None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--db", "db_path", default="esfparse.db", show_default=True, help="SQLite database to create or update.")
+@click.option("--workers", type=int, default=None, help="Parser processes (default: number of CPU cores).")
+@click.option("--force", is_flag=True, help="Re-extract documents even when their content is unchanged.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: int | None, force: bool,
+           as_json: bool, quiet: bool) -> None:
+    """Extract every document under PATHS into the SQLite database --db.
+
+    Folders are read recursively (.txt, .html, .pdf). Each document is stored in
+    one transaction keyed by its content hash, so running again is harmless and a
+    changed file replaces its old rows. A file that cannot be read costs one line
+    on stderr and a row in `problems`; the run goes on.
+
+    \b
+    Exit codes: 0 all files stored; 1 some files could not be read; 2 bad usage.
+    """
+    from .ingest import run_ingest
+
+    files = list(iter_files(paths))
+    started = time.time()
+    summary = run_ingest(files, db_path, workers=workers, force=force, progress=not quiet and not as_json,
+                         debug=ctx.obj["debug"], paths=list(paths))
+    summary["seconds"] = round(time.time() - started, 2)
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            f"{summary['files']} files: {summary['ingested']} stored, {summary['unchanged']} unchanged, "
+            f"{summary['failed']} failed ({summary['seconds']} s). "
+            f"{summary['projects']} projects, {summary['presentations']} presentations, "
+            f"{summary['goals']} goals, {summary['problems']} problems in {db_path}.", err=True)
+        click.echo(f"Browse it:  esfparse serve {db_path}   (or: datasette {db_path})", err=True)
+    sys.exit(1 if summary["failed"] else 0)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "gold"]), default="json", show_default=True,
+              help="json: the full record with evidence spans; gold: exactly the shape of the gold files.")
+@click.pass_context
+def extract(ctx: click.Context, file: str, fmt: str) -> None:
+    """Print one document's extraction as JSON.
+
+    `--format gold` emits the shape of corpus/gold/*.json, so any extraction can
+    be compared with a gold file. Exit code 1 when the file cannot be read.
+    """
+    from .errors import EsfparseError
+    from .gold import to_gold
+    from .pipeline import extract_file
+
+    try:
+        ex = extract_file(file)
+    except EsfparseError as exc:
+        if ctx.obj["debug"]:
+            raise
+        raise click.ClickException(str(exc)) from exc
+    data = to_gold(ex.record) if fmt == "gold" else ex.model_dump(mode="json")
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@cli.command(name="eval")
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder of gold files named after the documents (<stem>.json).")
+@click.argument("docs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print scores as JSON.")
+@click.option("--misses/--no-misses", default=True, show_default=True, help="List every miss and extra value.")
+def evaluate_cmd(gold_dir: str, docs: tuple[str, ...], as_json: bool, misses: bool) -> None:
+    """Per-field precision, recall and F1 of extractions of DOCS against --gold.
+
+    Every document in DOCS (files or folders) that has a gold file of the same
+    stem is extracted and compared; header fields are also micro-averaged.
+    """
+    from .evaluate import evaluate, format_table, gold_for, load_gold
+    from .gold import to_gold
+    from .pipeline import extract_file
+
+    pairs = []
+    for path, error in iter_files(docs):
+        gold_path = gold_for(path, Path(gold_dir))
+        if error or gold_path is None:
+            continue
+        pairs.append((path.name, load_gold(gold_path), to_gold(extract_file(path).record)))
+    if not pairs:
+        raise click.ClickException(f"no document under {', '.join(docs)} has a gold file in {gold_dir}")
+    report = evaluate(pairs)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{report.documents} documents\n{format_table(report)}")
+    if misses:
+        lines = report.as_dict()["misses"]
+        click.echo(f"\n{len(lines)} misses/extras:" if lines else "\nno misses")
+        for line in lines:
+            click.echo(f"  {line}")
+
+
+@cli.command()
+@click.option("--out", "out_dir", default="schemas", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write the JSON Schemas to.")
+@click.option("--check", is_flag=True, help="Do not write; exit 1 if the committed schemas differ.")
+def schema(out_dir: str, check: bool) -> None:
+    """Write JSON Schemas generated from the pydantic models."""
+    from .schemas import schema_files
+
+    stale = []
+    for name, text in schema_files().items():
+        target = Path(out_dir) / name
+        if check:
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                stale.append(str(target))
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {target}")
+    if stale:
+        raise click.ClickException(f"schemas out of date: {', '.join(stale)} (run `esfparse schema`)")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="text for the terminal, markdown to hand on, json for scripts.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
+              help="Lowest severity that makes the exit code non-zero.")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, fail_on: str) -> None:
+    """Check every document under PATHS and report problems per file and per rule.
+
+    Rules have stable codes (e.g. money.grant_exceeds_budget, period.end_before_start,
+    place.unknown_municipality, doc.truncated, project.conflicting_duplicate) and a
+    severity: error, warning or info. Nothing is written to a database.
+
+    \b
+    Exit codes:
+      0  no problem at or above --fail-on
+      1  at least one problem at or above --fail-on (files that cannot be read are errors)
+      2  bad usage
+    """
+    from .report import exit_code, render, validate_files
+
+    report = validate_files(list(iter_files(paths)), debug=ctx.obj["debug"])
+    click.echo(render(report, fmt))
+    sys.exit(exit_code(report, fail_on))
+
+
+@cli.command()
+@click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (local only by default).")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--mutable", is_flag=True, help="Serve the database writable instead of immutable.")
+@click.option("--metadata-out", type=click.Path(dir_okay=False),
+              help="Only write the generated Datasette metadata to this file and exit.")
+def serve(db_path: str, host: str, port: int, mutable: bool, metadata_out: str | None) -> None:
+    """Browse DB_PATH in Datasette: described tables, facets, search, queries and a map.
+
+    The database is served immutable (read-only) on 127.0.0.1 unless asked
+    otherwise. Metadata (titles, descriptions, units, facets, canned queries) is
+    generated from the models' field descriptions.
+    """
+    from .serve import run_server, write_metadata
+
+    if metadata_out:
+        write_metadata(db_path, metadata_out)
+        click.echo(f"wrote {metadata_out}")
+        return
+    run_server(db_path, host=host, port=port, immutable=not mutable)
+
+
+def main() -> None:
+    """Entry point for `python -m esfparse`."""
+    cli(obj={})

@@ -1,0 +1,69 @@
+"""E-mail addresses, web addresses and phone numbers."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+_EMAIL_RE = re.compile(
+    r"""
+    (?<![\w.+-])                       # not inside a longer token
+    [\w.+-]+                           # local part (Unicode letters allowed)
+    @
+    (?:[\w-]+\.)+[A-Za-z]{2,24}        # domain with a TLD
+    (?![\w-])
+    """,
+    re.VERBOSE,
+)
+_URL_RE = re.compile(
+    r"""
+    \b(?:https?://|www\.)[^\s<>"']+[^\s<>"'.,;:!?)]    # explicit web address
+    | \b[\w-]+\.(?:se|nu|eu|com|org|net)\b(?![@\w-])     # bare domain such as Dua.se
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_STRICT_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$")
+_PHONE_RE = re.compile(r"(?:\+46[\s-]?|0)\d{1,4}[\s-]?\d[\d\s-]{3,12}\d")
+
+
+def find_emails(text: str) -> Iterator[tuple[str, int, int]]:
+    """Every e-mail address with its span.
+
+    >>> list(find_emails("Kontakt: rade.azaric@arbetsformedlingen.se."))
+    [('rade.azaric@arbetsformedlingen.se', 9, 42)]
+    """
+    for m in _EMAIL_RE.finditer(text):
+        yield m.group(0), m.start(), m.end()
+
+
+def find_urls(text: str) -> Iterator[tuple[str, int, int]]:
+    """Every web address (explicit or a bare .se/.nu/... domain) with its span.
+
+    >>> [u for u, _, _ in find_urls("Läs mer på Dua.se eller https://www.esf.se/sv/.")]
+    ['Dua.se', 'https://www.esf.se/sv/']
+    """
+    for m in _URL_RE.finditer(text):
+        yield m.group(0), m.start(), m.end()
+
+
+def is_valid_email(value: str) -> bool:
+    """True for a syntactically plausible ASCII e-mail address.
+
+    >>> is_valid_email("a.b@c.se"), is_valid_email("a.b@c"), is_valid_email("a b@c.se")
+    (True, False, False)
+    """
+    return bool(_STRICT_EMAIL_RE.match(value))
+
+
+def phone_digits(value: str) -> str:
+    """Digits of a phone number, for comparison.
+
+    >>> phone_digits("0640-168 64")
+    '064016864'
+    """
+    return re.sub(r"\D", "", value)
+
+
+def looks_like_phone(value: str) -> bool:
+    """True when a header value reads as a Swedish phone number."""
+    return bool(_PHONE_RE.fullmatch(value.strip()))

@@ -1,0 +1,89 @@
+"""Record → the exact shape of the hand-checked gold files, so any extraction can be compared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Record
+
+# Record attribute -> gold `extra` key, for header fields the gold keeps under `extra`.
+_EXTRA_FIELDS = {
+    "diarienummer": "diarienummer",
+    "project_number": "project_number",
+    "utlysning": "utlysning",
+    "fund": "fund",
+    "specific_goal": "specific_goal",
+    "programme_period": "programme_period",
+    "owner_org_nr": "owner_org_nr",
+    "nuts2": "nuts2",
+    "intervention_type": "intervention_type",
+    "planned_participants": "planned_participants",
+    "participants": "participants",
+    "total_budget_eur": "total_budget_eur",
+    "esf_grant_eur": "eu_contribution_eur",
+}
+_EXTRA_LABELS = {"postal_code": "postal_code", "city": "city", "program_cci": "program_cci"}
+# Kohesio pages name two fields the portal's way.
+_KOHESIO_NAMES = {"union_cofinancing_rate": "eu_cofinancing_rate", "programme_period": "programming_period"}
+
+
+def _percent(rate: float | None) -> str | None:
+    if rate is None:
+        return None
+    pct = rate * 100
+    return f"{pct:.0f}%" if abs(pct - round(pct)) < 1e-9 else f"{pct:.1f}%".replace(".", ",")
+
+
+def to_gold(record: Record) -> dict[str, Any]:
+    """The gold-file dict for a record (keys and value shapes as in corpus/gold/*.json)."""
+    r = record
+    out: dict[str, Any] = {
+        "kind": r.kind, "title": r.title, "programme_area": r.programme_area, "phase": r.phase,
+        "owner": r.owner, "contact_person": r.contact_person, "email": r.email, "phone": r.phone,
+        "esf_grant_sek": r.esf_grant_sek, "total_budget_sek": r.total_budget_sek,
+        "period_start": r.period_start.isoformat() if r.period_start else None,
+        "period_end": r.period_end.isoformat() if r.period_end else None,
+        "region": r.region,
+        "co_financiers": [o.name for o in r.co_financiers],
+        "partners": [o.name for o in r.partners],
+        "municipalities": [m.as_written if m.source == "list" else (m.name or m.as_written)
+                           for m in r.municipalities],
+        "goals": [_goal(g) for g in r.goals],
+        "people": [{"name": p.name, "role": p.role, "organisation": p.organisation} for p in r.people],
+        "emails": [e.value for e in r.emails],
+        "organisations": [o.name for o in r.organisations],
+        "truncated_sections": list(r.truncated_sections),
+    }
+    text_lists = {k: v for k, v in r.list_source.items() if v == "text"}
+    if text_lists:
+        out["list_source"] = text_lists
+    out["extra"] = _extra(r)
+    return out
+
+
+def _goal(g: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {"value": _num(g.value)}
+    if g.value_max is not None:
+        d["value_max"] = _num(g.value_max)
+    d.update({"unit": g.unit, "what": g.what, "quote": g.quote, "source": g.source})
+    return d
+
+
+def _num(v: float) -> int | float:
+    return int(v) if float(v).is_integer() else v
+
+
+def _extra(r: Record) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for attr, key in _EXTRA_FIELDS.items():
+        value = getattr(r, attr)
+        if value is not None:
+            extra[key] = value
+    if r.union_cofinancing_rate is not None:
+        extra["union_cofinancing_rate"] = _percent(r.union_cofinancing_rate)
+    if r.layout == "kohesio":
+        extra = {_KOHESIO_NAMES.get(k, k): v for k, v in extra.items()}
+    for label_key, key in _EXTRA_LABELS.items():
+        if label_key in r.extra:
+            extra[key] = r.extra[label_key]
+    return extra

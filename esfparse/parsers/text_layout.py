@@ -1,0 +1,125 @@
+"""Page structure shared by the parsers: site noise, title line, sections, end lists, truncation."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..document import Document, Line
+from ..models import Evidence, Section
+from .header import Header, vocabulary
+
+_BULLET_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\))\s*")
+_TERMINAL_RE = re.compile(r"[.!?:;)\]\"”»…]\s*$")
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\))\s+\S")
+_CONTACT_RE = re.compile(r"\S+@\S+|\bwww\.|https?://|\.(?:se|nu|eu|com|org)\s*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _noise() -> tuple[frozenset[str], re.Pattern[str]]:
+    vocab = vocabulary()
+    exact = frozenset(s.casefold() for s in vocab["site_noise"])
+    pattern = re.compile("|".join(f"(?:{p})" for p in vocab["noise_patterns"]), re.IGNORECASE)
+    return exact, pattern
+
+
+def is_noise(text: str) -> bool:
+    """True for site chrome: cookie notices, banners, print and navigation lines."""
+    stripped = " ".join(text.split())
+    if not stripped:
+        return True
+    exact, pattern = _noise()
+    return stripped.casefold() in exact or bool(pattern.search(stripped))
+
+
+@lru_cache(maxsize=1)
+def _headings() -> tuple[dict[str, str], dict[str, str]]:
+    sections = vocabulary()["sections"]
+    prose = {h.casefold(): h for h in sections["prose"]}
+    lists = {h.casefold(): key for h, key in sections["lists"].items() if not h.startswith("_")}
+    return prose, lists
+
+
+def title_line(doc: Document, header: Header | None) -> Line | None:
+    """The title: the nearest real line above the header block, else the first short line below it."""
+    lines = list(doc.lines())
+    if header is not None:
+        for line in reversed(lines[: header.first_line]):
+            if not is_noise(line.text):
+                return line
+        below = lines[header.last_line + 1:]
+    else:
+        below = lines
+    for line in below[:40]:
+        if not is_noise(line.text) and len(line.text.strip()) <= 150:
+            return line
+    return None
+
+
+def find_sections(doc: Document, start: int) -> tuple[list[Section], dict[str, list[tuple[str, int, int]]]]:
+    """Split the body from `start` into titled sections and end lists (items with spans)."""
+    prose, lists = _headings()
+    sections: list[Section] = []
+    items: dict[str, list[tuple[str, int, int]]] = {}
+    heading, list_key, body = "Beskrivning", None, []  # text before any heading
+    for line in doc.lines():
+        if line.end <= start and line.start < start:
+            continue
+        key = " ".join(line.text.split()).casefold()
+        if key in prose or key in lists:
+            _close(doc, sections, heading, body)
+            heading, body = line.text.strip(), []
+            list_key = lists.get(key)
+            if list_key:
+                items.setdefault(list_key, [])
+            continue
+        if list_key:
+            _list_item(line, list_key, items)
+        elif line.text.strip() and not is_noise(line.text):
+            body.append(line)
+    _close(doc, sections, heading, body)
+    return sections, items
+
+
+def _close(doc: Document, sections: list[Section], heading: str | None, body: list[Line]) -> None:
+    if heading is None or not body:
+        return
+    start, end = body[0].start, body[-1].end
+    start += len(body[0].text) - len(body[0].text.lstrip())
+    sections.append(Section(heading=heading, text=doc.text[start:end], evidence=Evidence(
+        start=start, end=end, page=doc.page_at(start))))
+
+
+def _list_item(line: Line, key: str, items: dict[str, list[tuple[str, int, int]]]) -> None:
+    text = line.text
+    m = _BULLET_RE.match(text)
+    offset = m.end() if m else len(text) - len(text.lstrip())
+    value = text[offset:].strip()
+    if not value or is_noise(value):
+        return
+    start = line.start + offset
+    items[key].append((value, start, start + len(value)))
+
+
+def is_truncated(doc: Document) -> bool:
+    """True when the text stops mid-sentence: the last line is prose without a closing mark.
+
+    >>> from esfparse.document import Document
+    >>> is_truncated(Document("Rubrik\\n\\nProjektet ska arbeta uppsökande för att nå målgruppen och introduktionsu"))
+    True
+    >>> is_truncated(Document("Kommun\\n\\n • Bräcke\\n • Åre"))
+    False
+    """
+    lines = [ln for ln in doc.text.rstrip().split("\n") if ln.strip()]
+    if not lines:
+        return False
+    last = lines[-1].strip()
+    if _TERMINAL_RE.search(last) or _LIST_ITEM_RE.match(lines[-1]) or _CONTACT_RE.search(last):
+        return False
+    words = last.split()
+    if len(words) < 2:
+        return False
+    final = words[-1]
+    if len(last) >= 80:
+        return True
+    return final[:1].islower() and final.isalpha()

@@ -1,0 +1,285 @@
+"""SQLite storage through sqlite-utils: the schema and the per-document write.
+
+Each document is written in one transaction keyed by its content hash: its old
+child rows are deleted first, so running again is harmless, and a changed file
+(same path, new hash) replaces the rows of its previous version.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from .extract import places
+from .models import Extraction, Problem, Record
+
+CHILD_TABLES = ("project_organisations", "project_municipalities", "sections", "goal_breakdowns", "goals",
+                "people", "links", "evidence", "problems", "presentations", "projects")
+
+_SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "documents": ({"sha256": str, "path": str, "format": str, "kind": str, "layout": str, "title": str,
+                   "encoding": str, "chars": int, "pages": int, "truncated": int, "parser_version": str,
+                   "ingested_at": str}, {"pk": "sha256"}),
+    "projects": ({"id": str, "document_id": str, "title": str, "layout": str, "owner": str,
+                  "contact_person": str, "email": str, "phone": str, "esf_grant_sek": int,
+                  "total_budget_sek": int, "esf_grant_eur": float, "total_budget_eur": float,
+                  "cofinancing_rate_derived_pct": float, "union_cofinancing_rate_pct": float,
+                  "period_start": str, "period_end": str, "region": str, "region_nuts2": str, "national": int,
+                  "programme_area": str, "programme_area_code": str, "programme_area_name": str, "phase": str,
+                  "diarienummer": str, "project_number": str, "utlysning": str, "fund": str,
+                  "specific_goal": str, "programme_period": str, "owner_org_nr": str, "nuts2": str,
+                  "intervention_type": str, "planned_participants": int, "participants": int, "truncated": int, "extra_json": str},
+                 {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256"),
+                                               ("region_nuts2", "nuts2_regions", "code")]}),
+    "presentations": ({"id": str, "document_id": str, "title": str, "truncated": int, "tables_json": str},
+                      {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
+    "organisations": ({"id": int, "name": str, "key": str}, {"pk": "id"}),
+    "project_organisations": ({"id": str, "document_id": str, "organisation_id": int, "role": str,
+                               "as_written": str, "source": str, "start": int, "end": int, "page": int},
+                              {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256"),
+                                                            ("organisation_id", "organisations", "id")]}),
+    "nuts2_regions": ({"code": str, "name": str}, {"pk": "code"}),
+    "counties": ({"code": str, "name": str, "nuts2_code": str}, {
+        "pk": "code", "foreign_keys": [("nuts2_code", "nuts2_regions", "code")]}),
+    "municipalities": ({"code": str, "name": str, "county_code": str, "nuts2_code": str, "full_name": str,
+                        "latitude": float, "longitude": float}, {
+        "pk": "code", "foreign_keys": [("county_code", "counties", "code"), ("nuts2_code", "nuts2_regions", "code")]}),
+    "project_municipalities": ({"id": str, "document_id": str, "municipality_code": str, "as_written": str,
+                                "source": str, "start": int, "end": int, "page": int},
+                               {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256"),
+                                                             ("municipality_code", "municipalities", "code")]}),
+    "sections": ({"id": str, "document_id": str, "ordinal": int, "heading": str, "text": str, "truncated": int,
+                  "start": int, "end": int, "page": int},
+                 {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
+    "goals": ({"id": str, "document_id": str, "ordinal": int, "value": float, "value_max": float, "unit": str,
+               "per": str, "what": str, "whom": str, "kind": str, "baseline": float, "time_condition": str,
+               "gender_split": str, "section": str, "source": str, "quote": str, "start": int, "end": int,
+               "page": int}, {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
+    "goal_breakdowns": ({"id": str, "goal_id": str, "document_id": str, "label": str, "value": float,
+                         "start": int, "end": int}, {"pk": "id", "foreign_keys": [
+                             ("goal_id", "goals", "id"), ("document_id", "documents", "sha256")]}),
+    "people": ({"id": str, "document_id": str, "name": str, "role": str, "organisation": str, "email": str,
+                "start": int, "end": int, "page": int},
+               {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
+    "links": ({"id": str, "document_id": str, "kind": str, "value": str, "start": int, "end": int, "page": int},
+              {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
+    "evidence": ({"id": str, "document_id": str, "field": str, "value": str, "start": int, "end": int,
+                  "page": int}, {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
+    "problems": ({"id": int, "document_id": str, "path": str, "code": str, "severity": str, "message": str,
+                  "field": str, "start": int, "end": int, "page": int}, {"pk": "id"}),
+    "ingest_runs": ({"id": int, "started_at": str, "finished_at": str, "paths": str, "files": int,
+                     "ingested": int, "unchanged": int, "failed": int, "seconds": float, "workers": int},
+                    {"pk": "id"}),
+}
+
+
+def open_db(path: str) -> sqlite_utils.Database:
+    """Open (creating if needed) an esfparse database with its schema and reference tables."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, reference rows and full-text indexes."""
+    order = ["nuts2_regions", "counties", "municipalities", "documents", *[t for t in _SCHEMA if t not in (
+        "nuts2_regions", "counties", "municipalities", "documents")]]
+    with db.atomic():
+        for name in order:
+            if not db[name].exists():
+                columns, options = _SCHEMA[name]
+                db.create_table(name, columns, **options)
+        if not db["municipalities"].count:
+            _load_reference(db)
+    for table, columns in (("sections", ["heading", "text"]), ("projects", ["title", "owner"])):
+        if not db[f"{table}_fts"].exists():
+            db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+    for table, cols in (("project_municipalities", ["document_id"]), ("project_organisations", ["document_id"]),
+                        ("goals", ["document_id"]), ("sections", ["document_id"]), ("documents", ["path"]),
+                        ("problems", ["document_id"]), ("problems", ["path"])):
+        db[table].create_index(cols, if_not_exists=True)
+
+
+def _load_reference(db: sqlite_utils.Database) -> None:
+    counties = places.all_counties()
+    regions = {c["nuts2_code"]: c["nuts2_name"] for c in counties}
+    db["nuts2_regions"].insert_all([{"code": k, "name": v} for k, v in sorted(regions.items())], replace=True)
+    db["counties"].insert_all([{"code": c["code"], "name": c["name"], "nuts2_code": c["nuts2_code"]}
+                               for c in counties], replace=True)
+    db["municipalities"].insert_all([{
+        "code": m.code, "name": m.name, "county_code": m.county_code, "nuts2_code": m.nuts2_code,
+        "full_name": m.full_name, "latitude": m.latitude, "longitude": m.longitude,
+    } for m in places.all_municipalities()], replace=True)
+
+
+def is_current(db: sqlite_utils.Database, sha256: str, path: str, parser_version: str) -> bool:
+    """True when this exact content was already stored by this parser version."""
+    rows = list(db.query("select parser_version from documents where sha256 = ?", [sha256]))
+    return bool(rows) and rows[0]["parser_version"] == parser_version
+
+
+def delete_document(db: sqlite_utils.Database, sha256: str) -> None:
+    """Remove a document and every row derived from it."""
+    for table in CHILD_TABLES:
+        db[table].delete_where("document_id = ?", [sha256])
+    db["documents"].delete_where("sha256 = ?", [sha256])
+
+
+def store_extraction(db: sqlite_utils.Database, ex: Extraction, parser_version: str) -> None:
+    """Write one document's extraction in a single transaction, replacing older rows."""
+    sha = ex.document.sha256
+    with db.atomic():
+        for row in db.query("select sha256 from documents where path = ? and sha256 != ?", [ex.document.path, sha]):
+            delete_document(db, row["sha256"])  # the file changed: drop its previous version
+        delete_document(db, sha)
+        db["problems"].delete_where("document_id is null and path = ?", [ex.document.path])
+        _insert_document(db, ex, parser_version)
+        _insert_record(db, sha, ex.record)
+        insert_problems(db, ex.problems, sha, ex.document.path)
+
+
+def _insert_document(db: sqlite_utils.Database, ex: Extraction, parser_version: str) -> None:
+    d, r = ex.document, ex.record
+    db["documents"].insert({
+        "sha256": d.sha256, "path": d.path, "format": d.format, "kind": r.kind, "layout": r.layout,
+        "title": r.title, "encoding": d.encoding, "chars": d.chars, "pages": d.pages, "truncated": int(r.truncated),
+        "parser_version": parser_version, "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    })
+
+
+def _pct(v: float | None) -> float | None:
+    return None if v is None else round(v * 100, 2)
+
+
+def _insert_record(db: sqlite_utils.Database, sha: str, r: Record) -> None:
+    if r.kind == "project_page":
+        db["projects"].insert(_project_row(sha, r))
+    elif r.kind == "presentation":
+        db["presentations"].insert({"id": sha, "document_id": sha, "title": r.title, "truncated": int(r.truncated),
+                                    "tables_json": json.dumps(r.tables, ensure_ascii=False) if r.tables else None})
+    _insert_organisations(db, sha, r)
+    db["project_municipalities"].insert_all([{
+        "id": f"{sha[:16]}-m{i}", "document_id": sha, "municipality_code": m.code, "as_written": m.as_written,
+        "source": m.source, "start": m.evidence.start, "end": m.evidence.end, "page": m.evidence.page,
+    } for i, m in enumerate(r.municipalities)])
+    db["sections"].insert_all([{
+        "id": f"{sha[:16]}-s{i}", "document_id": sha, "ordinal": i, "heading": s.heading, "text": s.text,
+        "truncated": int(s.truncated), "start": s.evidence.start, "end": s.evidence.end, "page": s.evidence.page,
+    } for i, s in enumerate(r.sections)])
+    _insert_goals(db, sha, r)
+    db["people"].insert_all([{
+        "id": f"{sha[:16]}-p{i}", "document_id": sha, "name": p.name, "role": p.role,
+        "organisation": p.organisation, "email": p.email, "start": p.evidence.start, "end": p.evidence.end,
+        "page": p.evidence.page,
+    } for i, p in enumerate(r.people)])
+    links = [("email", x) for x in r.emails] + [("url", x) for x in r.urls] + [("date", x) for x in r.dates]
+    db["links"].insert_all([{
+        "id": f"{sha[:16]}-l{i}", "document_id": sha, "kind": kind, "value": x.value, "start": x.evidence.start,
+        "end": x.evidence.end, "page": x.evidence.page,
+    } for i, (kind, x) in enumerate(links)])
+    db["evidence"].insert_all([{
+        "id": f"{sha[:16]}-{name}", "document_id": sha, "field": name, "value": _scalar(getattr(r, name, None)),
+        "start": ev.start, "end": ev.end, "page": ev.page,
+    } for name, ev in sorted(r.evidence.items())])
+
+
+def _scalar(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def _project_row(sha: str, r: Record) -> dict[str, Any]:
+    row = r.model_dump(include={
+        "title", "layout", "owner", "contact_person", "email", "phone", "esf_grant_sek", "total_budget_sek",
+        "esf_grant_eur", "total_budget_eur", "region", "region_nuts2", "programme_area", "programme_area_code",
+        "programme_area_name", "phase", "diarienummer", "project_number", "utlysning", "fund", "specific_goal",
+        "programme_period", "owner_org_nr", "nuts2", "intervention_type", "planned_participants", "participants"})
+    row.update({
+        "id": sha, "document_id": sha, "national": int(r.national), "truncated": int(r.truncated),
+        "period_start": r.period_start.isoformat() if r.period_start else None,
+        "period_end": r.period_end.isoformat() if r.period_end else None,
+        "cofinancing_rate_derived_pct": _pct(r.cofinancing_rate_derived),
+        "union_cofinancing_rate_pct": _pct(r.union_cofinancing_rate),
+        "extra_json": json.dumps(r.extra, ensure_ascii=False) if r.extra else None,
+    })
+    return row
+
+
+def organisation_key(name: str) -> str:
+    """Case- and space-insensitive key under which organisation names are merged."""
+    return " ".join(name.casefold().split())
+
+
+def _organisation_id(db: sqlite_utils.Database, name: str) -> int:
+    key = organisation_key(name)
+    rows = list(db.query("select id from organisations where key = ?", [key]))
+    if rows:
+        return int(rows[0]["id"])
+    return int(db["organisations"].insert({"name": name.strip(), "key": key}).last_pk)
+
+
+def _insert_organisations(db: sqlite_utils.Database, sha: str, r: Record) -> None:
+    refs: list[tuple[str, str, str, Any]] = []
+    if r.owner:
+        refs.append((r.owner, "owner", "header", r.evidence.get("owner")))
+    refs += [(o.name, o.role, o.source, o.evidence) for o in [*r.co_financiers, *r.partners, *r.organisations]]
+    rows = []
+    for i, (name, role, source, ev) in enumerate(refs):
+        rows.append({"id": f"{sha[:16]}-o{i}", "document_id": sha, "organisation_id": _organisation_id(db, name),
+                     "role": role, "as_written": name, "source": source, "start": ev.start if ev else None,
+                     "end": ev.end if ev else None, "page": ev.page if ev else None})
+    db["project_organisations"].insert_all(rows)
+
+
+def _insert_goals(db: sqlite_utils.Database, sha: str, r: Record) -> None:
+    for i, g in enumerate(r.goals):
+        gid = f"{sha[:16]}-g{i}"
+        db["goals"].insert({
+            "id": gid, "document_id": sha, "ordinal": i, "value": g.value, "value_max": g.value_max, "unit": g.unit,
+            "per": g.per, "what": g.what, "whom": g.whom, "kind": g.kind, "baseline": g.baseline,
+            "time_condition": g.time_condition, "gender_split": g.gender_split, "section": g.section,
+            "source": g.source, "quote": g.quote, "start": g.evidence.start, "end": g.evidence.end,
+            "page": g.evidence.page,
+        })
+        db["goal_breakdowns"].insert_all([{
+            "id": f"{gid}-b{j}", "goal_id": gid, "document_id": sha, "label": b.label, "value": b.value,
+            "start": b.evidence.start if b.evidence else None, "end": b.evidence.end if b.evidence else None,
+        } for j, b in enumerate(g.breakdowns)])
+
+
+def insert_problems(db: sqlite_utils.Database, problems: Iterable[Problem], sha: str | None, path: str) -> None:
+    """Store problems for a document (or, with sha=None, for a file that could not be read)."""
+    db["problems"].insert_all([{
+        "document_id": sha, "path": path, "code": p.code, "severity": p.severity, "message": p.message,
+        "field": p.field, "start": p.evidence.start if p.evidence else None,
+        "end": p.evidence.end if p.evidence else None, "page": p.evidence.page if p.evidence else None,
+    } for p in problems])
+
+
+def store_failure(db: sqlite_utils.Database, path: str, reason: str) -> None:
+    """Record a file that could not be read, replacing an earlier failure row for the same path."""
+    with db.atomic():
+        db["problems"].delete_where("document_id is null and path = ?", [path])
+        insert_problems(db, [Problem(code="read.unreadable", severity="error", message=reason)], None, path)
+
+
+def log_run(db: sqlite_utils.Database, started: float, paths: list[str], counts: dict[str, int],
+            workers: int) -> None:
+    """Append one row to ingest_runs."""
+    db["ingest_runs"].insert({
+        "started_at": datetime.fromtimestamp(started, timezone.utc).isoformat(timespec="seconds"),
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "paths": json.dumps(paths, ensure_ascii=False), "files": counts.get("files", 0),
+        "ingested": counts.get("ingested", 0), "unchanged": counts.get("unchanged", 0),
+        "failed": counts.get("failed", 0), "seconds": round(time.time() - started, 3), "workers": workers,
+    })
+
+
+def row_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Rows per table (FTS shadow tables excluded)."""
+    return {t: db[t].count for t in db.table_names() if "_fts" not in t}

@@ -1,0 +1,72 @@
+"""SQLite storage: idempotent, replaces changed files, keeps evidence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import sqlite_utils
+
+from esfparse.ingest import run_ingest
+from esfparse.store import row_counts
+
+from .conftest import RAW
+
+
+def _ingest(folder: Path, db_path: str) -> dict:
+    files = [(p, None) for p in sorted(folder.glob("*.txt"))]
+    return run_ingest(files, db_path, progress=False)
+
+
+def _counts(db_path: str) -> dict[str, int]:
+    counts = row_counts(sqlite_utils.Database(db_path))
+    counts.pop("ingest_runs")  # a log: one row per run by design
+    return counts
+
+
+def test_ingest_twice_gives_identical_rows(tmp_path: Path, db_path: str) -> None:
+    first = _ingest(RAW, db_path)
+    counts = _counts(db_path)
+    second = _ingest(RAW, db_path)
+    assert first["ingested"] == len(list(RAW.glob("*.txt"))) and first["failed"] == 0
+    assert second["ingested"] == 0 and second["unchanged"] == first["ingested"]
+    assert _counts(db_path) == counts
+    assert counts["projects"] == 16 and counts["presentations"] == 3
+
+
+def test_changed_file_replaces_its_rows(tmp_path: Path, db_path: str) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    page = folder / "page.txt"
+    shutil.copy(RAW / "dev04.txt", page)
+    _ingest(folder, db_path)
+    page.write_text(page.read_text(encoding="utf-8").replace("7 023 185 kr", "7 500 000 kr"), encoding="utf-8")
+    _ingest(folder, db_path)
+    db = sqlite_utils.Database(db_path)
+    assert db["documents"].count == 1
+    assert [r["total_budget_sek"] for r in db["projects"].rows] == [7500000]
+
+
+def test_reference_and_links(db_path: str) -> None:
+    _ingest(RAW, db_path)
+    db = sqlite_utils.Database(db_path)
+    assert db["municipalities"].count == 290
+    krokom = list(db.query(
+        "select count(*) n from project_municipalities where municipality_code = "
+        "(select code from municipalities where name = 'Krokom')"))[0]["n"]
+    assert krokom == 3
+    roles = {r["role"] for r in db.query("select distinct role from project_organisations")}
+    assert {"owner", "co_financier", "partner"} <= roles
+    hits = list(db.query("select heading from sections_fts where sections_fts match 'rekryteringscoach'"))
+    assert hits
+
+
+def test_evidence_rows_point_into_documents(db_path: str) -> None:
+    _ingest(RAW, db_path)
+    db = sqlite_utils.Database(db_path)
+    rows = list(db.query("select d.path, e.field, e.value, e.start, e.end from evidence e "
+                         "join documents d on d.sha256 = e.document_id where e.field in ('owner', 'title')"))
+    assert rows
+    for row in rows:
+        from esfparse.readers import read
+        assert read(row["path"]).text[row["start"]:row["end"]] == row["value"]
