@@ -120,73 +120,66 @@ def _load_reference(db: sqlite_utils.Database) -> None:
 
 def is_current(db: sqlite_utils.Database, sha256: str, path: str, parser_version: str) -> bool:
     """True when this exact content was already stored by this parser version."""
-    rows = list(db.query("select parser_version from documents where sha256 = ?", [sha256]))
-    return bool(rows) and rows[0]["parser_version"] == parser_version
+    rows = db.execute("select parser_version from documents where sha256 = ?", [sha256]).fetchall()
+    return bool(rows) and rows[0][0] == parser_version
 
 
 def delete_document(db: sqlite_utils.Database, sha256: str) -> None:
     """Remove a document and every row derived from it."""
     for table in CHILD_TABLES:
-        db[table].delete_where("document_id = ?", [sha256])
-    db["documents"].delete_where("sha256 = ?", [sha256])
+        db.execute(f"delete from [{table}] where document_id = ?", [sha256])
+    db.execute("delete from documents where sha256 = ?", [sha256])
 
 
-def store_extraction(db: sqlite_utils.Database, ex: Extraction, parser_version: str) -> None:
-    """Write one document's extraction in a single transaction, replacing older rows."""
-    sha = ex.document.sha256
-    with db.atomic():
-        for row in db.query("select sha256 from documents where path = ? and sha256 != ?", [ex.document.path, sha]):
-            delete_document(db, row["sha256"])  # the file changed: drop its previous version
-        delete_document(db, sha)
-        db["problems"].delete_where("document_id is null and path = ?", [ex.document.path])
-        _insert_document(db, ex, parser_version)
-        _insert_record(db, sha, ex.record)
-        insert_problems(db, ex.problems, sha, ex.document.path)
+Rows = dict[str, list[dict[str, Any]]]
 
 
-def _insert_document(db: sqlite_utils.Database, ex: Extraction, parser_version: str) -> None:
-    d, r = ex.document, ex.record
-    db["documents"].insert({
-        "sha256": d.sha256, "path": d.path, "format": d.format, "kind": r.kind, "layout": r.layout,
-        "title": r.title, "encoding": d.encoding, "chars": d.chars, "pages": d.pages, "truncated": int(r.truncated),
+def prepare_rows(ex: Extraction, parser_version: str) -> Rows:
+    """Every row one extraction becomes, by table: pure, so worker processes can build it."""
+    sha, r = ex.document.sha256, ex.record
+    d = ex.document
+    rows: Rows = {t: [] for t in (*CHILD_TABLES, "documents")}
+    rows["documents"].append({
+        "sha256": sha, "path": d.path, "format": d.format, "kind": r.kind, "layout": r.layout, "title": r.title,
+        "encoding": d.encoding, "chars": d.chars, "pages": d.pages, "truncated": int(r.truncated),
         "parser_version": parser_version, "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     })
+    if r.kind == "project_page":
+        rows["projects"].append(_project_row(sha, r))
+    elif r.kind == "presentation":
+        rows["presentations"].append({
+            "id": sha, "document_id": sha, "title": r.title, "truncated": int(r.truncated),
+            "tables_json": json.dumps(r.tables, ensure_ascii=False) if r.tables else None})
+    rows["project_organisations"] = _organisation_rows(sha, r)
+    rows["project_municipalities"] = [{
+        "id": f"{sha[:16]}-m{i}", "document_id": sha, "municipality_code": m.code, "as_written": m.as_written,
+        "source": m.source, "start": m.evidence.start, "end": m.evidence.end, "page": m.evidence.page,
+    } for i, m in enumerate(r.municipalities)]
+    rows["sections"] = [{
+        "id": f"{sha[:16]}-s{i}", "document_id": sha, "ordinal": i, "heading": s.heading, "text": s.text,
+        "truncated": int(s.truncated), "start": s.evidence.start, "end": s.evidence.end, "page": s.evidence.page,
+    } for i, s in enumerate(r.sections)]
+    rows["goals"], rows["goal_breakdowns"] = _goal_rows(sha, r)
+    rows["people"] = [{
+        "id": f"{sha[:16]}-p{i}", "document_id": sha, "name": p.name, "role": p.role,
+        "organisation": p.organisation, "email": p.email, "start": p.evidence.start, "end": p.evidence.end,
+        "page": p.evidence.page,
+    } for i, p in enumerate(r.people)]
+    links = [("email", x) for x in r.emails] + [("url", x) for x in r.urls] + [("date", x) for x in r.dates]
+    rows["links"] = [{
+        "id": f"{sha[:16]}-l{i}", "document_id": sha, "kind": kind, "value": x.value, "start": x.evidence.start,
+        "end": x.evidence.end, "page": x.evidence.page,
+    } for i, (kind, x) in enumerate(links)]
+    rows["evidence"] = [{
+        "id": f"{sha[:16]}-{name}", "document_id": sha, "field": name, "value": _scalar(getattr(r, name, None)),
+        "start": ev.start, "end": ev.end, "page": ev.page,
+    } for name, ev in sorted(r.evidence.items())]
+    rows["problems"] = _problem_rows(ex.problems, sha, d.path)
+    return rows
 
 
 def _pct(v: float | None) -> float | None:
     return None if v is None else round(v * 100, 2)
-
-
-def _insert_record(db: sqlite_utils.Database, sha: str, r: Record) -> None:
-    if r.kind == "project_page":
-        db["projects"].insert(_project_row(sha, r))
-    elif r.kind == "presentation":
-        db["presentations"].insert({"id": sha, "document_id": sha, "title": r.title, "truncated": int(r.truncated),
-                                    "tables_json": json.dumps(r.tables, ensure_ascii=False) if r.tables else None})
-    _insert_organisations(db, sha, r)
-    db["project_municipalities"].insert_all([{
-        "id": f"{sha[:16]}-m{i}", "document_id": sha, "municipality_code": m.code, "as_written": m.as_written,
-        "source": m.source, "start": m.evidence.start, "end": m.evidence.end, "page": m.evidence.page,
-    } for i, m in enumerate(r.municipalities)])
-    db["sections"].insert_all([{
-        "id": f"{sha[:16]}-s{i}", "document_id": sha, "ordinal": i, "heading": s.heading, "text": s.text,
-        "truncated": int(s.truncated), "start": s.evidence.start, "end": s.evidence.end, "page": s.evidence.page,
-    } for i, s in enumerate(r.sections)])
-    _insert_goals(db, sha, r)
-    db["people"].insert_all([{
-        "id": f"{sha[:16]}-p{i}", "document_id": sha, "name": p.name, "role": p.role,
-        "organisation": p.organisation, "email": p.email, "start": p.evidence.start, "end": p.evidence.end,
-        "page": p.evidence.page,
-    } for i, p in enumerate(r.people)])
-    links = [("email", x) for x in r.emails] + [("url", x) for x in r.urls] + [("date", x) for x in r.dates]
-    db["links"].insert_all([{
-        "id": f"{sha[:16]}-l{i}", "document_id": sha, "kind": kind, "value": x.value, "start": x.evidence.start,
-        "end": x.evidence.end, "page": x.evidence.page,
-    } for i, (kind, x) in enumerate(links)])
-    db["evidence"].insert_all([{
-        "id": f"{sha[:16]}-{name}", "document_id": sha, "field": name, "value": _scalar(getattr(r, name, None)),
-        "start": ev.start, "end": ev.end, "page": ev.page,
-    } for name, ev in sorted(r.evidence.items())])
 
 
 def _scalar(v: Any) -> str | None:
@@ -215,50 +208,119 @@ def organisation_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _organisation_id(db: sqlite_utils.Database, name: str) -> int:
-    key = organisation_key(name)
-    rows = list(db.query("select id from organisations where key = ?", [key]))
-    if rows:
-        return int(rows[0]["id"])
-    return int(db["organisations"].insert({"name": name.strip(), "key": key}).last_pk)
-
-
-def _insert_organisations(db: sqlite_utils.Database, sha: str, r: Record) -> None:
+def _organisation_rows(sha: str, r: Record) -> list[dict[str, Any]]:
     refs: list[tuple[str, str, str, Any]] = []
     if r.owner:
         refs.append((r.owner, "owner", "header", r.evidence.get("owner")))
     refs += [(o.name, o.role, o.source, o.evidence) for o in [*r.co_financiers, *r.partners, *r.organisations]]
-    rows = []
-    for i, (name, role, source, ev) in enumerate(refs):
-        rows.append({"id": f"{sha[:16]}-o{i}", "document_id": sha, "organisation_id": _organisation_id(db, name),
-                     "role": role, "as_written": name, "source": source, "start": ev.start if ev else None,
-                     "end": ev.end if ev else None, "page": ev.page if ev else None})
-    db["project_organisations"].insert_all(rows)
+    return [{"id": f"{sha[:16]}-o{i}", "document_id": sha, "organisation_id": None, "_name": name,
+             "role": role, "as_written": name, "source": source, "start": ev.start if ev else None,
+             "end": ev.end if ev else None, "page": ev.page if ev else None}
+            for i, (name, role, source, ev) in enumerate(refs)]
 
 
-def _insert_goals(db: sqlite_utils.Database, sha: str, r: Record) -> None:
+def _goal_rows(sha: str, r: Record) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    goals, breakdowns = [], []
     for i, g in enumerate(r.goals):
         gid = f"{sha[:16]}-g{i}"
-        db["goals"].insert({
+        goals.append({
             "id": gid, "document_id": sha, "ordinal": i, "value": g.value, "value_max": g.value_max, "unit": g.unit,
             "per": g.per, "what": g.what, "whom": g.whom, "kind": g.kind, "baseline": g.baseline,
             "time_condition": g.time_condition, "gender_split": g.gender_split, "section": g.section,
             "source": g.source, "quote": g.quote, "start": g.evidence.start, "end": g.evidence.end,
             "page": g.evidence.page,
         })
-        db["goal_breakdowns"].insert_all([{
+        breakdowns += [{
             "id": f"{gid}-b{j}", "goal_id": gid, "document_id": sha, "label": b.label, "value": b.value,
             "start": b.evidence.start if b.evidence else None, "end": b.evidence.end if b.evidence else None,
-        } for j, b in enumerate(g.breakdowns)])
+        } for j, b in enumerate(g.breakdowns)]
+    return goals, breakdowns
+
+
+class Writer:
+    """The single writer: one savepoint per document inside batched transactions."""
+
+    def __init__(self, db: sqlite_utils.Database, batch: int = 50):
+        self.db, self.batch, self.pending = db, batch, 0
+        self._orgs = {row[0]: row[1] for row in db.execute("select key, id from organisations").fetchall()}
+        self._sql = {t: _insert_sql(t) for t in _SCHEMA}
+
+    def write(self, rows: Rows) -> None:
+        """Store one document's rows, replacing its earlier versions; atomic per document."""
+        doc = rows["documents"][0]
+        conn = self.db.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+        conn.execute("SAVEPOINT doc")
+        try:
+            self._replace(doc["sha256"], doc["path"])
+            for org in rows["project_organisations"]:
+                org["organisation_id"] = self._organisation_id(org["_name"])
+            for table in ("documents", *CHILD_TABLES):
+                if rows.get(table):
+                    conn.executemany(self._sql[table], [_values(table, row) for row in rows[table]])
+        except BaseException:
+            conn.execute("ROLLBACK TO SAVEPOINT doc")
+            conn.execute("RELEASE SAVEPOINT doc")
+            raise
+        conn.execute("RELEASE SAVEPOINT doc")
+        self.pending += 1
+        if self.pending >= self.batch:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the current batch."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
+        self.pending = 0
+
+    def _replace(self, sha: str, path: str) -> None:
+        old = self.db.execute("select sha256 from documents where path = ? or sha256 = ?", [path, sha]).fetchall()
+        for (old_sha,) in old:
+            delete_document(self.db, old_sha)  # a re-run, or the file changed: drop earlier rows
+        self.db.execute("delete from problems where document_id is null and path = ?", [path])
+
+    def _organisation_id(self, name: str) -> int:
+        key = organisation_key(name)
+        if key not in self._orgs:
+            cur = self.db.execute("insert into organisations (name, key) values (?, ?)", [name.strip(), key])
+            self._orgs[key] = int(cur.lastrowid)
+        return self._orgs[key]
+
+
+def _insert_sql(table: str) -> str:
+    columns = [c for c in _SCHEMA[table][0] if not (table in ("problems", "ingest_runs", "organisations")
+                                                     and c == "id")]
+    names = ", ".join(f"[{c}]" for c in columns)
+    return f"insert into [{table}] ({names}) values ({', '.join('?' for _ in columns)})"
+
+
+def _values(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    columns = [c for c in _SCHEMA[table][0] if not (table in ("problems", "ingest_runs", "organisations")
+                                                     and c == "id")]
+    return tuple(row.get(c) for c in columns)
+
+
+def store_extraction(db: sqlite_utils.Database, ex: Extraction, parser_version: str) -> None:
+    """Write one document's extraction in its own transaction, replacing older rows."""
+    writer = Writer(db, batch=1)
+    writer.write(prepare_rows(ex, parser_version))
+    writer.commit()
+
+
+def _problem_rows(problems: Iterable[Problem], sha: str | None, path: str) -> list[dict[str, Any]]:
+    return [{
+        "document_id": sha, "path": path, "code": p.code, "severity": p.severity, "message": p.message,
+        "field": p.field, "start": p.evidence.start if p.evidence else None,
+        "end": p.evidence.end if p.evidence else None, "page": p.evidence.page if p.evidence else None,
+    } for p in problems]
 
 
 def insert_problems(db: sqlite_utils.Database, problems: Iterable[Problem], sha: str | None, path: str) -> None:
     """Store problems for a document (or, with sha=None, for a file that could not be read)."""
-    db["problems"].insert_all([{
-        "document_id": sha, "path": path, "code": p.code, "severity": p.severity, "message": p.message,
-        "field": p.field, "start": p.evidence.start if p.evidence else None,
-        "end": p.evidence.end if p.evidence else None, "page": p.evidence.page if p.evidence else None,
-    } for p in problems])
+    rows = _problem_rows(problems, sha, path)
+    if rows:
+        db.conn.executemany(_insert_sql("problems"), [_values("problems", r) for r in rows])
 
 
 def store_failure(db: sqlite_utils.Database, path: str, reason: str) -> None:
