@@ -250,6 +250,49 @@ def serve(db_path: str, host: str, port: int, mutable: bool, metadata_out: str |
     run_server(db_path, host=host, port=port, immutable=not mutable)
 
 
+@cli.command()
+@click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="An esfparse database made by `esfparse ingest`.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "kohesio-csv", "iati-json"]), default="jsonl",
+              show_default=True, help="csv/jsonl: one row per project; kohesio-csv: the Kohesio portal's project "
+              "columns; iati-json: IATI-style activities with organisations, budgets, locations and results.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def export(db_path: str, fmt: str, output: str | None) -> None:
+    """Export the projects of a database for other tools (Kohesio, IATI, spreadsheets)."""
+    from .export import export_db
+
+    text = export_db(db_path, fmt)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="HTML file to write (default: FILE.review.html).")
+@click.pass_context
+def review(ctx: click.Context, file: str, output: str | None) -> None:
+    """Write one self-contained HTML page showing FILE with every extracted value highlighted.
+
+    Each highlight is labelled with its field; the list of fields beside the text
+    links to each span, and problems are shown where they point. The page works
+    offline and runs nothing from the document.
+    """
+    from .errors import EsfparseError
+    from .review import write_review
+
+    target = output or f"{file}.review.html"
+    try:
+        write_review(file, target)
+    except EsfparseError as exc:
+        if ctx.obj["debug"]:
+            raise
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {target}")
+
+
 def main() -> None:
     """Entry point for `python -m esfparse`."""
     cli(obj={})
