@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Iterator
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # reader remarks (e.g. encoding fallback)
     _line_starts: list[int] | None = field(default=None, repr=False)
+    _lines: list[Line] | None = field(default=None, repr=False)
 
     @property
     def line_starts(self) -> list[int]:
@@ -56,13 +56,14 @@ class Document:
             self._line_starts = starts
         return self._line_starts
 
-    def lines(self) -> Iterator[Line]:
-        """Yield every line with its absolute span (line breaks excluded)."""
-        text = self.text
-        starts = self.line_starts
-        for i, start in enumerate(starts):
-            end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
-            yield Line(start, end, text[start:end])
+    def lines(self) -> list[Line]:
+        """Every line with its absolute span (line breaks excluded); built once."""
+        if self._lines is None:
+            text = self.text
+            starts = self.line_starts
+            ends = [s - 1 for s in starts[1:]] + [len(text)]
+            self._lines = [Line(s, e, text[s:e]) for s, e in zip(starts, ends)]
+        return self._lines
 
     def line_number(self, offset: int) -> int:
         """1-based line number of a character offset."""

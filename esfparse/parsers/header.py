@@ -99,7 +99,7 @@ def _hit(line: Line, style: str | None) -> tuple[str, str | None, str, str] | No
 
 def read_header(doc: Document, min_fields: int = 3) -> Header | None:
     """Find the first block of at least `min_fields` label lines and read its pairs."""
-    lines = list(doc.lines())
+    lines = doc.lines()
     for i, line in enumerate(lines[:200]):
         if _hit(line, None) is None:
             continue

@@ -7,9 +7,10 @@ from typing import Any
 
 from ..document import Document
 from ..extract import contacts, dates
+from ..extract import people as ppl
 from ..extract.goals import find_goals
 from ..extract.places import find_municipalities
-from ..models import Evidence, Link, MunicipalityRef
+from ..models import Evidence, Link, MunicipalityRef, OrganisationRef, Person
 from .text_layout import is_noise, is_truncated
 
 
@@ -17,17 +18,21 @@ def parse_presentation(doc: Document) -> dict[str, Any]:
     """Extract title, places, key figures, tables, links and dates from a presentation."""
     out: dict[str, Any] = {"kind": "presentation", "layout": "talk", "evidence": {}, "extra": {}}
     _title(doc, out)
-    out["municipalities"] = _places(doc)
-    if out["municipalities"]:
-        out["list_source"] = {"municipalities": "text"}
+    out["truncated"] = is_truncated(doc)
     out["goals"] = find_goals(doc.text, 0, len(doc.text), section=None, genre="presentation")
     out["emails"] = [Link(value=v, evidence=_ev(doc, s, e)) for v, s, e in contacts.find_emails(doc.text)]
     emails = {link.value for link in out["emails"]}
     out["urls"] = [Link(value=v, evidence=_ev(doc, s, e)) for v, s, e in contacts.find_urls(doc.text)
                    if not any(v in em for em in emails)]
+    speakers = _speakers(doc, out)
+    out["people"] = [Person(name=p.name, role=p.role, organisation=p.organisation, email=p.email,
+                            evidence=_ev(doc, p.start, p.end)) for p in speakers]
+    out["organisations"] = _organisations(doc, speakers, [*out["emails"], *out["urls"]])
+    out["municipalities"] = _places(doc, speakers)
+    if out["municipalities"]:
+        out["list_source"] = {"municipalities": "text"}
     out["dates"] = _dated_lines(doc)
     out["tables"] = [t.rows for t in doc.tables] or _text_tables(doc)
-    out["truncated"] = is_truncated(doc)
     return out
 
 
@@ -44,16 +49,110 @@ def _title(doc: Document, out: dict[str, Any]) -> None:
             return
 
 
-def _places(doc: Document) -> list[MunicipalityRef]:
+def _places(doc: Document, speakers: list[ppl.PersonMatch]) -> list[MunicipalityRef]:
     seen: dict[str, MunicipalityRef] = {}
+    names = _name_spans(doc.text, speakers)
     for pm in find_municipalities(doc.text):
         m = pm.municipality
-        if m.code not in seen:
+        if m.code not in seen and not any(s <= pm.start and pm.end <= e for s, e in names):
             seen[m.code] = MunicipalityRef(
                 as_written=m.name, code=m.code, name=m.name, county_code=m.county_code,
                 county_name=m.county_name, nuts2_code=m.nuts2_code, source="text",
                 evidence=_ev(doc, pm.start, pm.end))
     return list(seen.values())
+
+
+def _name_spans(text: str, speakers: list[ppl.PersonMatch]) -> list[tuple[int, int]]:
+    """Every occurrence of a speaker's name: a surname such as `Lund` is no place there."""
+    spans = []
+    for person in speakers:
+        for m in re.finditer(re.escape(person.name), text):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+# ---------------------------------------------------------------- people and organisations
+
+
+def _speakers(doc: Document, out: dict[str, Any]) -> list[ppl.PersonMatch]:
+    """People with role and organisation; e-mail matched by name, organisation by domain or subject."""
+    found = ppl.find_people(doc.text, emails=[link.value for link in out["emails"]])
+    if out["truncated"]:  # a name cut off by the excerpt's end (`Anna Lin` for `Anna Lind`)
+        found = [p for p in found if p.end < len(doc.text.rstrip())]
+    subject = _subject(doc, out.get("evidence", {}).get("title"))
+    for person in found:
+        known = ppl.organisation_for_domain(person.email) if person.email else None
+        if person.organisation is None:
+            person.organisation = known.name if known else subject if person.cue == "verb" else None
+    return found
+
+
+def _subject(doc: Document, title: Evidence | None) -> str | None:
+    """The organisation whose talk a write-up reports, from its title (`DUA berättar om ...`)."""
+    if title is None:
+        return None
+    text = doc.text[: title.end]
+    for m in [*ppl.find_definitions(text), *ppl.find_known_organisations(text)]:
+        if m.start >= title.start and ppl.speaks_at(doc.text, m.end):
+            return m.name
+    return None
+
+
+_LINK_MARK = " Länk till annan webbplats"  # what a web page's external link reads as in its text
+_LINKED_RE = re.compile(r"(?:^|(?<=\s))(?P<name>[A-ZÅÄÖ][\w&-]*(?:[ ][A-ZÅÄÖ][\w&-]*){0,3})$")  # capitalised words
+
+
+def _mentions(doc: Document, speakers: list[ppl.PersonMatch], links: list[Link]) -> list[ppl.OrgMention]:
+    """Organisation mentions: definitions, known names, speakers' organisations and linked names."""
+    text = doc.text
+    found = [*ppl.find_definitions(text), *ppl.find_known_organisations(text)]
+    found = [m for m in found if not any(ln.evidence.start <= m.start < ln.evidence.end for ln in links)]
+    for person in speakers:  # as written beside the speaker: the first time after the name
+        for name in (n for n in (person.organisation or "").split("; ") if len(n) > 1):
+            word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+            m = word.search(text, person.start) or word.search(text)
+            if m:
+                found.append(ppl.OrgMention(name, m.start(), m.end(), ppl.lookup_organisation(name)))
+    pos = text.find(_LINK_MARK)
+    while pos >= 0:  # `både Renova Länk till annan webbplats. och ...`: a linked organisation
+        m = _LINKED_RE.search(text, max(0, pos - 80), pos)
+        if m and ppl.organisation_at(m["name"], 0) == (m["name"], len(m["name"])):
+            found.append(ppl.OrgMention(m["name"], m.start(), m.end()))
+        pos = text.find(_LINK_MARK, pos + 1)
+    return sorted((m for m in found if not any(_inside(m, n) for n in found)), key=lambda m: m.start)
+
+
+def _inside(m: ppl.OrgMention, n: ppl.OrgMention) -> bool:
+    """True when `m` is part of the longer mention `n` (`Arbetsförmedlingen` in `Arbetsförmedlingen Kalmar`)."""
+    return n.start <= m.start and m.end <= n.end and n.end - n.start > m.end - m.start
+
+
+def _rank(m: ppl.OrgMention) -> int:
+    """Which written form names an organisation best: a definition, its name, then its acronym."""
+    if m.definition:
+        return 0
+    acronym = m.known.acronym if m.known else ""
+    return 2 if acronym and m.name in (acronym, acronym.capitalize()) else 1
+
+
+def _organisations(doc: Document, speakers: list[ppl.PersonMatch], links: list[Link]) -> list[OrganisationRef]:
+    """Each organisation once, in order of first mention, in its most complete written form."""
+    mentions = _mentions(doc, speakers, links)
+    aliases: dict[str, str] = {}  # acronym → long name, from `Long Name (ACR)` definitions
+    for m in mentions:
+        if m.definition:
+            long, _, acr = m.name.rpartition(" (")
+            aliases[acr.rstrip(")").casefold()] = aliases[m.name.casefold()] = long.casefold()
+    groups: dict[str, list[ppl.OrgMention]] = {}
+    for m in mentions:
+        key = m.known.name if m.known else aliases.get(m.name.casefold(), m.name.casefold())
+        groups.setdefault(key, []).append(m)
+    refs = []
+    for group in groups.values():
+        best = min(group, key=lambda m: (_rank(m), m.start))
+        refs.append(OrganisationRef(name=best.name, role="mentioned", source="text",
+                                    evidence=_ev(doc, best.start, best.end)))
+    return refs
 
 
 def _dated_lines(doc: Document) -> list[Link]:

@@ -42,7 +42,7 @@ def _headings() -> tuple[dict[str, str], dict[str, str]]:
 
 def title_line(doc: Document, header: Header | None) -> Line | None:
     """The title: the nearest real line above the header block, else the first short line below it."""
-    lines = list(doc.lines())
+    lines = doc.lines()
     if header is not None:
         for line in reversed(lines[: header.first_line]):
             if not is_noise(line.text):
@@ -62,8 +62,10 @@ def find_sections(doc: Document, start: int) -> tuple[list[Section], dict[str, l
     sections: list[Section] = []
     items: dict[str, list[tuple[str, int, int]]] = {}
     heading, list_key, body = "Beskrivning", None, []  # text before any heading
-    for line in doc.lines():
-        if line.end <= start and line.start < start:
+    lines = doc.lines()
+    first = max(0, doc.line_number(start) - 1) if start else 0
+    for line in lines[first:]:
+        if line.start < start:
             continue
         key = " ".join(line.text.split()).casefold()
         if key in prose or key in lists:
