@@ -15,15 +15,12 @@ from .text_layout import is_noise, is_truncated
 
 
 def parse_presentation(doc: Document) -> dict[str, Any]:
-    """Extract title, places, key figures, tables, links and dates from a presentation."""
+    """Extract title, speakers, organisations, places, key figures, tables, links and dates."""
     out: dict[str, Any] = {"kind": "presentation", "layout": "talk", "evidence": {}, "extra": {}}
     _title(doc, out)
     out["truncated"] = is_truncated(doc)
     out["goals"] = find_goals(doc.text, 0, len(doc.text), section=None, genre="presentation")
-    out["emails"] = [Link(value=v, evidence=_ev(doc, s, e)) for v, s, e in contacts.find_emails(doc.text)]
-    emails = {link.value for link in out["emails"]}
-    out["urls"] = [Link(value=v, evidence=_ev(doc, s, e)) for v, s, e in contacts.find_urls(doc.text)
-                   if not any(v in em for em in emails)]
+    _links(doc, out)
     speakers = _speakers(doc, out)
     out["people"] = [Person(name=p.name, role=p.role, organisation=p.organisation, email=p.email,
                             evidence=_ev(doc, p.start, p.end)) for p in speakers]
@@ -36,11 +33,23 @@ def parse_presentation(doc: Document) -> dict[str, Any]:
     return out
 
 
+def _links(doc: Document, out: dict[str, Any]) -> None:
+    """E-mail addresses, and web addresses that are not part of one."""
+    text = doc.text
+    out["emails"] = [Link(value=v, evidence=_ev(doc, s, e))
+                     for v, s, e in contacts.find_emails(text)]
+    emails = {link.value for link in out["emails"]}
+    out["urls"] = [Link(value=v, evidence=_ev(doc, s, e)) for v, s, e in contacts.find_urls(text)
+                   if not any(v in em for em in emails)]
+
+
 def _ev(doc: Document, start: int, end: int) -> Evidence:
+    """Evidence for a span, with its page."""
     return Evidence(start=start, end=end, page=doc.page_at(start))
 
 
 def _title(doc: Document, out: dict[str, Any]) -> None:
+    """The first line that is not site noise."""
     for line in doc.lines():
         text = line.text.strip()
         if text and not is_noise(text):
@@ -50,6 +59,7 @@ def _title(doc: Document, out: dict[str, Any]) -> None:
 
 
 def _places(doc: Document, speakers: list[ppl.PersonMatch]) -> list[MunicipalityRef]:
+    """Municipalities named in the text, each once, none inside a speaker's name."""
     seen: dict[str, MunicipalityRef] = {}
     names = _name_spans(doc.text, speakers)
     for pm in find_municipalities(doc.text):
@@ -75,7 +85,7 @@ def _name_spans(text: str, speakers: list[ppl.PersonMatch]) -> list[tuple[int, i
 
 
 def _speakers(doc: Document, out: dict[str, Any]) -> list[ppl.PersonMatch]:
-    """People with role and organisation; e-mail matched by name, organisation by domain or subject."""
+    """People with role and organisation; e-mail by name, else organisation by domain or subject."""
     found = ppl.find_people(doc.text, emails=[link.value for link in out["emails"]])
     if out["truncated"]:  # a name cut off by the excerpt's end (`Anna Lin` for `Anna Lind`)
         found = [p for p in found if p.end < len(doc.text.rstrip())]
@@ -98,32 +108,51 @@ def _subject(doc: Document, title: Evidence | None) -> str | None:
     return None
 
 
-_LINK_MARK = " Länk till annan webbplats"  # what a web page's external link reads as in its text
-_LINKED_RE = re.compile(r"(?:^|(?<=\s))(?P<name>[A-ZÅÄÖ][\w&-]*(?:[ ][A-ZÅÄÖ][\w&-]*){0,3})$")  # capitalised words
+_LINK_MARK = " Länk till annan webbplats"  # how a web page's external link reads in its text
+_LINKED_RE = re.compile(r"""
+    (?:^|(?<=\s))                                   # a word start
+    (?P<name>[A-ZÅÄÖ][\w&-]*(?:[ ][A-ZÅÄÖ][\w&-]*){0,3})$  # up to four capitalised words
+""", re.VERBOSE)
 
 
-def _mentions(doc: Document, speakers: list[ppl.PersonMatch], links: list[Link]) -> list[ppl.OrgMention]:
-    """Organisation mentions: definitions, known names, speakers' organisations and linked names."""
+def _mentions(doc: Document, speakers: list[ppl.PersonMatch],
+              links: list[Link]) -> list[ppl.OrgMention]:
+    """Organisation mentions: definitions, known names, speakers' organisations, linked names."""
     text = doc.text
     found = [*ppl.find_definitions(text), *ppl.find_known_organisations(text)]
-    found = [m for m in found if not any(ln.evidence.start <= m.start < ln.evidence.end for ln in links)]
-    for person in speakers:  # as written beside the speaker: the first time after the name
+    inside = {i for ln in links for i in range(ln.evidence.start, ln.evidence.end)}  # Dua.se
+    found = [m for m in found if m.start not in inside]
+    found += _speaker_mentions(text, speakers) + _linked_mentions(text)
+    found = [m for m in found if not any(_inside(m, n) for n in found)]
+    return sorted(found, key=lambda m: m.start)
+
+
+def _speaker_mentions(text: str, speakers: list[ppl.PersonMatch]) -> list[ppl.OrgMention]:
+    """Speakers' organisations where written: first after the name, else anywhere."""
+    found = []
+    for person in speakers:
         for name in (n for n in (person.organisation or "").split("; ") if len(n) > 1):
             word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
             m = word.search(text, person.start) or word.search(text)
             if m:
-                found.append(ppl.OrgMention(name, m.start(), m.end(), ppl.lookup_organisation(name)))
-    pos = text.find(_LINK_MARK)
-    while pos >= 0:  # `både Renova Länk till annan webbplats. och ...`: a linked organisation
+                known = ppl.lookup_organisation(name)
+                found.append(ppl.OrgMention(name, m.start(), m.end(), known))
+    return found
+
+
+def _linked_mentions(text: str) -> list[ppl.OrgMention]:
+    """Names a web page linked out (`både Renova Länk till annan webbplats. och ...`)."""
+    found, pos = [], text.find(_LINK_MARK)
+    while pos >= 0:
         m = _LINKED_RE.search(text, max(0, pos - 80), pos)
         if m and ppl.organisation_at(m["name"], 0) == (m["name"], len(m["name"])):
             found.append(ppl.OrgMention(m["name"], m.start(), m.end()))
         pos = text.find(_LINK_MARK, pos + 1)
-    return sorted((m for m in found if not any(_inside(m, n) for n in found)), key=lambda m: m.start)
+    return found
 
 
 def _inside(m: ppl.OrgMention, n: ppl.OrgMention) -> bool:
-    """True when `m` is part of the longer mention `n` (`Arbetsförmedlingen` in `Arbetsförmedlingen Kalmar`)."""
+    """True when `m` is part of a longer mention `n` (`Skolverket` in `Skolverket Kalmar`)."""
     return n.start <= m.start and m.end <= n.end and n.end - n.start > m.end - m.start
 
 
@@ -135,7 +164,8 @@ def _rank(m: ppl.OrgMention) -> int:
     return 2 if acronym and m.name in (acronym, acronym.capitalize()) else 1
 
 
-def _organisations(doc: Document, speakers: list[ppl.PersonMatch], links: list[Link]) -> list[OrganisationRef]:
+def _organisations(doc: Document, speakers: list[ppl.PersonMatch],
+                   links: list[Link]) -> list[OrganisationRef]:
     """Each organisation once, in order of first mention, in its most complete written form."""
     mentions = _mentions(doc, speakers, links)
     aliases: dict[str, str] = {}  # acronym → long name, from `Long Name (ACR)` definitions
@@ -156,12 +186,14 @@ def _organisations(doc: Document, speakers: list[ppl.PersonMatch], links: list[L
 
 
 def _dated_lines(doc: Document) -> list[Link]:
+    """Short lines that carry a month (`Slutrapport december 2021`)."""
     found = []
     for line in doc.lines():
         text = line.text.strip()
         if 0 < len(text) <= 120 and dates.parse_month(text):
             start = line.start + line.text.find(text)
-            found.append(Link(value=text.strip("*- •"), evidence=_ev(doc, start, start + len(text))))
+            evidence = _ev(doc, start, start + len(text))
+            found.append(Link(value=text.strip("*- •"), evidence=evidence))
     return found
 
 
@@ -169,6 +201,7 @@ _TAB_ROW_RE = re.compile(r"^[^\t\n]*\t[^\n]*$", re.MULTILINE)
 
 
 def _text_tables(doc: Document) -> list[list[list[str]]]:
+    """Runs of tab-separated lines as tables (plain-text sources)."""
     tables: list[list[list[str]]] = []
     current: list[list[str]] = []
     last_end = -2

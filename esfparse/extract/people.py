@@ -1,0 +1,836 @@
+"""People in talks, slide decks and write-ups: name, role and organisation.
+
+A person is a run of two or three capitalised words framed by a cue of the
+genre, never a known name: a speaker line (`Name, role, Organisation`, the
+organisation maybe on the next line), a byline label (`Foto: Name`), a title
+before the name (`Generaldirektör Name`), the speaker's initials
+(`Name (NN), professor ...`), a reporting verb (`Name berättar`, `säger Name`)
+or a panel list (`I panelen satt ...`). Words live in ``esfparse/data/``:
+``roles.csv``, ``person_cues.csv``, ``given_names.csv`` and ``organisations.csv``.
+The organisations that roles and speaker lines name are recognised here too
+(the section "organisations" below; it reads no person names and could live
+in a module of its own).
+
+>>> [(p.name, p.role, p.organisation) for p in find_people("Eva Holm, enhetschef, Skolverket")]
+[('Eva Holm', 'enhetschef', 'Skolverket')]
+>>> [p.name for p in find_people("Kalle Ek och Mona Sjö berättar om projektet.")]
+['Kalle Ek', 'Mona Sjö']
+>>> [p.name for p in find_people("Lokala Jobbspår, Stockholms Stad och Region Skåne samverkar.")]
+[]
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+
+from .places import resolve_municipality, resolve_region
+
+
+@dataclass
+class PersonMatch:
+    """A person found in the text, with absolute offsets of the name's first framed mention."""
+
+    name: str
+    start: int
+    end: int
+    role: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    cue: str = ""
+
+
+# ---------------------------------------------------------------- vocabulary
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    """Rows of a packaged CSV vocabulary; the `#` lines on top are its source notes."""
+    text = files("esfparse").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#")))
+
+
+@cache
+def cue_words(kind: str) -> frozenset[str]:
+    """Casefolded words of one kind in person_cues.csv (`label`, `verb_after`, `stopword`...)."""
+    rows = read_rows("person_cues.csv")
+    return frozenset(r["word"].casefold() for r in rows if r["kind"] == kind)
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Common Swedish given names: a tie-breaker only, never required by a strong cue."""
+    return frozenset(r["name"] for r in read_rows("given_names.csv"))
+
+
+@lru_cache(maxsize=1)
+def _header_labels() -> frozenset[str]:
+    """Casefolded project-page header labels (`E-post`, `Projektnummer`): never a name."""
+    data = files("esfparse").joinpath("data", "labels.json").read_text(encoding="utf-8")
+    return frozenset(lab.casefold() for labs in json.loads(data)["fields"].values() for lab in labs)
+
+
+@lru_cache(maxsize=1)
+def _roles() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Whole role words and role word endings of roles.csv."""
+    rows = read_rows("roles.csv")
+    return (frozenset(r["word"] for r in rows if r["kind"] == "title"),
+            tuple(r["word"] for r in rows if r["kind"] == "suffix"))
+
+
+_ENDINGS = ("", "n", "en", "ns", "ens", "s", "et")  # ledare-n, chef-en, koordinator-ns, -råd-et
+
+
+@lru_cache(maxsize=4096)
+def is_role(word: str) -> bool:
+    """True for a title or role word in any form (`Projektledaren`, `ESF-samordnare`).
+
+    >>> is_role("Generaldirektör"), is_role("projektledaren"), is_role("Koordinera")
+    (True, True, False)
+    """
+    titles, suffixes = _roles()
+    folded = word.casefold().strip(".,;:()")
+    for ending in _ENDINGS:
+        stem = folded[: len(folded) - len(ending)]
+        if folded.endswith(ending) and len(stem) > 1 and (
+                stem in titles or stem.endswith(suffixes)):
+            return True
+    return False
+
+
+def _names_role(phrase: str) -> bool:
+    """True when a phrase holds a role word."""
+    return any(is_role(w) for w in re.findall(r"[\w-]+", phrase))
+
+
+# ---------------------------------------------------------------- organisations
+
+
+@dataclass(frozen=True)
+class KnownOrganisation:
+    """A well-known organisation of organisations.csv."""
+
+    name: str
+    acronym: str
+    domain: str
+    slot_only: bool  # a common word too: counted only where a role or speaker line puts it
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    """An organisation named in the text, as written (genitive and compound tail dropped)."""
+
+    name: str
+    start: int
+    end: int
+    known: KnownOrganisation | None = None
+    definition: bool = False  # `Long Name (ACR)`
+
+
+@lru_cache(maxsize=1)
+def _org_forms() -> tuple[dict[str, KnownOrganisation], dict[str, KnownOrganisation]]:
+    """Written forms (name, variants, acronym) and domains → organisation."""
+    forms: dict[str, KnownOrganisation] = {}
+    domains: dict[str, KnownOrganisation] = {}
+    for row in read_rows("organisations.csv"):
+        org = KnownOrganisation(row["name"], row["acronym"], row["domain"], row["match"] == "slot")
+        for form in [row["name"], *row["variants"].split("|"), row["acronym"]]:
+            forms.setdefault(form, org)
+        if len(row["acronym"]) >= 3:  # Swedish writes pronounceable acronyms capitalised: Dua
+            forms.setdefault(row["acronym"].capitalize(), org)
+        domains[row["domain"]] = org
+    forms.pop("", None), domains.pop("", None)
+    return forms, domains
+
+
+@lru_cache(maxsize=1)
+def _folded_forms() -> dict[str, KnownOrganisation]:
+    """Casefolded names of several words (`Statistiska Centralbyrån`, as some write it)."""
+    return {f.casefold(): o for f, o in _org_forms()[0].items() if " " in f}
+
+
+def lookup_organisation(name: str) -> KnownOrganisation | None:
+    """The known organisation a written form names, genitive allowed (`Skolverkets`, `Dua`).
+
+    >>> lookup_organisation("Arbetsförmedlingens").acronym, lookup_organisation("Dua").acronym
+    ('AF', 'DUA')
+    """
+    forms, folded = _org_forms()[0], _folded_forms()
+    name = " ".join(name.split())
+    bare = name.removesuffix("s")
+    return (forms.get(name) or forms.get(bare)
+            or folded.get(name.casefold()) or folded.get(bare.casefold()))
+
+
+def organisation_for_domain(address: str) -> KnownOrganisation | None:
+    """The known organisation of an e-mail or web address's domain (`x@skolverket.se`)."""
+    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", address.rsplit("@", 1)[-1].casefold())
+    parts = host.split("/")[0].split(".")
+    domains = _org_forms()[1]
+    suffixes = (".".join(parts[k:]) for k in range(len(parts) - 1))
+    return next((domains[d] for d in suffixes if d in domains), None)
+
+
+@lru_cache(maxsize=1)
+def _org_suffixes() -> tuple[str, ...]:
+    """Endings of one-word organisation names (`-verket`, `-förmedlingen`)."""
+    return tuple(cue_words("org_suffix"))
+
+
+_ORG_RUN_RE = re.compile(r"""
+    [A-ZÅÄÖÉ][\w&'’-]*                    # a capitalised word (ESF-rådet, SPeL, Arbetsförmedlingen)
+    (?:[ ](?:&[ ])?[A-ZÅÄÖÉ][\w&'’-]*)*   # more of them, `&` allowed between
+""", re.VERBOSE)
+_ACRONYM_RE = re.compile(r"\b[A-ZÅÄÖ]\w*[A-ZÅÄÖ]")  # two capitals in a word: SPeL, KomAn, ESF-rådet
+_HEAD_RE = re.compile(r"[ ]([a-zåäö]+)(?![\w-])")  # a lower-case head noun after: `X universitet`
+
+
+def organisation_at(text: str, pos: int, bare: bool = True) -> tuple[str, int] | None:
+    """The organisation name that starts at `pos`, with its end, or None.
+
+    Known names, words with two capitals, `Region X`-like prefixes, `-verket`-like endings,
+    head nouns (`Linköpings universitet`) and, when `bare`, lone words that are no name or place.
+
+    >>> organisation_at("professor Linköpings universitet och", 10)
+    ('Linköpings universitet', 32)
+    >>> organisation_at("projektledare Anna Berg", 14) is None
+    True
+    """
+    m = _ORG_RUN_RE.match(text, pos)
+    if not m:
+        return None
+    name = m.group().rstrip("-'’")
+    end = pos + len(name)
+    head = _HEAD_RE.match(text, end)
+    if head and head.group(1) in cue_words("org_head"):
+        return name + head.group(), head.end()
+    return (name, end) if _organised(name, bare) else None
+
+
+def _organised(name: str, bare: bool = True) -> bool:
+    """True when capitalised words read as an organisation rather than a person or place."""
+    words = name.split()
+    first = words[0].casefold()
+    if lookup_organisation(name) or _ACRONYM_RE.search(name) or first in cue_words("org_prefix"):
+        return True
+    if any(w.casefold().endswith(_org_suffixes()) for w in words):
+        return True
+    return (bare and len(words) == 1 and first not in cue_words("stopword") and not is_role(name)
+            and first not in _header_labels() and name not in _given_names()
+            and resolve_municipality(name) is None and resolve_region(name) is None)
+
+
+def _is_org_phrase(phrase: str, bare: bool = True) -> bool:
+    """True when the whole phrase is an organisation (`Skolverket`, `Region Skåne`, `SPeL`)."""
+    phrase = phrase.strip()
+    if not phrase or is_role(phrase.split()[0]):
+        return False
+    if lookup_organisation(phrase) is not None:
+        return True
+    found = organisation_at(phrase, 0, bare)
+    return found is not None and found[1] == len(phrase)
+
+
+@lru_cache(maxsize=1)
+def _known_re() -> re.Pattern[str]:
+    """Every known name form counted in running text, longest first."""
+    forms = sorted((f for f, o in _org_forms()[0].items() if not o.slot_only),
+                   key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
+    return re.compile(rf"""
+        (?<![\w-])(?P<form>{alternation})   # a known form, not inside a word
+        (?:s|-[\w-]+)?(?!\w)                # genitive or compound: Skolverkets, IFAU-studie
+    """, re.VERBOSE)
+
+
+def find_known_organisations(text: str, base: int = 0) -> list[OrgMention]:
+    """Mentions of well-known organisations (`Arbetsförmedlingens`, `IFAU-studie`, `Dua`).
+
+    >>> [(m.name, m.known.acronym) for m in find_known_organisations("en IFAU-studie om Duas")]
+    [('IFAU', 'IFAU'), ('Dua', 'DUA')]
+    """
+    out, forms = [], _org_forms()[0]
+    for m in _known_re().finditer(text):
+        form, start = m["form"], m.start()
+        if not (form.isupper() and _in_caps_heading(text, start, m.end())):
+            out.append(OrgMention(form, base + start, base + start + len(form), forms[form]))
+    return out
+
+
+def _in_caps_heading(text: str, start: int, end: int) -> bool:
+    """True for an upper-case word among upper-case words (`UTVÄRDERING AV KONFERENSEN`)."""
+    around = text[max(0, start - 20):start].split()[-1:] + text[end:end + 20].split()[:1]
+    return any(len(w) > 2 and w.isupper() for w in around)
+
+
+_DEFINED_RE = re.compile(r"\((?P<acr>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]*[A-ZÅÄÖ][A-Za-zÅÄÖåäö]*)\)")  # (SPeL)
+
+
+def find_definitions(text: str, base: int = 0) -> list[OrgMention]:
+    """`Long Name (ACR)` definitions whose acronym's letters fit the name (no person's initials).
+
+    >>> [m.name for m in find_definitions("drivs av Stöd för Projektlärande (SPL) i år")]
+    ['Stöd för Projektlärande (SPL)']
+    """
+    out = []
+    for m in _DEFINED_RE.finditer(text):
+        start = _long_form(text, m.start(), m["acr"])
+        if start is not None:
+            long = text[start:m.start()].strip()
+            known = lookup_organisation(long) or lookup_organisation(m["acr"])
+            out.append(OrgMention(text[start:m.end()], base + start, base + m.end(), known, True))
+    return out
+
+
+def _long_form(text: str, end: int, acr: str) -> int | None:
+    """Start of the words before `end` that the acronym abbreviates, or None."""
+    offset = max(0, end - 120)
+    window = text[offset:end]
+    cut = max(window.rfind(c) for c in ",.;:()\n")
+    words = [w for w in re.finditer(r"[\w&-]+", window) if w.start() > cut][-8:]
+    for n in (2, 3):  # a person's initials: `Eva Holm (EH)`
+        name = [w.group() for w in words[-n:]]
+        if len(name) == n and acr in _initials(" ".join(name)) and not any(map(_blocks, name)):
+            return None
+    for word in reversed(words):
+        long = window[word.start():].strip()
+        fits = _subsequence(acr.casefold(), long.casefold())
+        if word.group()[0] == acr[0] and long != acr and fits:
+            return offset + word.start()
+    return None
+
+
+def _subsequence(letters: str, text: str) -> bool:
+    """True when `letters` occur in `text` in order."""
+    it = iter(text)
+    return all(c in it for c in letters)
+
+
+# ---------------------------------------------------------------- candidate names
+
+_UPPER, _LOWER = "A-ZÅÄÖÉÜØÆ", "a-zåäöéèëüáíóúñçøæß"
+_TOKEN = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"  # Anna, Anna-Karin, Ciceri
+_TOKEN_RE = re.compile(_TOKEN)
+
+
+def _alternation(kind: str) -> str:
+    """The words of one cue kind as a regex alternation, longest first."""
+    words = sorted(cue_words(kind), key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """Regexes built once from the cue vocabulary."""
+
+    run: re.Pattern[str]
+    label_before: re.Pattern[str]
+    verb_before: re.Pattern[str]
+    verb_after: re.Pattern[str]
+    list_cue: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    """Compile the name-run and cue regexes."""
+    i, labels = re.IGNORECASE, _alternation("label")
+    return _Patterns(
+        run=re.compile(rf"""
+            (?<![\w-]){_TOKEN}                     # a capitalised word starting a word
+            (?:[ ](?:(?:{_alternation('particle')})[ ])?   # then on the same line: von, af ...
+               (?:[{_UPPER}]\.[ ])?{_TOKEN})+      # ... a middle initial and more words
+            (?![\w-])                              # ending a word
+        """, re.VERBOSE),
+        label_before=re.compile(rf"""
+            (?:^|[\s(])(?P<label>(?:{labels})      # Foto, Moderator ...
+              (?:\s+(?:och|&)\s+(?:{labels}))?)    # ... Text och foto
+            \s*:\s*$                               # a colon just before the name
+        """, re.VERBOSE | i),
+        verb_before=re.compile(rf"(?:^|[\s,–-])(?:{_alternation('verb_before')})\s+$", i),
+        verb_after=re.compile(rf"\s+(?:{_alternation('verb_after')})(?![\w-])", i),
+        list_cue=re.compile(rf"(?:^|\W)(?:{_alternation('list_cue')})\s*:?\s+", i),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _blocks(token: str) -> bool:
+    """True for a capitalised word that cannot be part of a person's name."""
+    folded = token.casefold()
+    return (folded in cue_words("stopword") or folded in cue_words("label") or is_role(token)
+            or folded in _header_labels() or lookup_organisation(token) is not None
+            or folded.endswith(_org_suffixes()))
+
+
+def _split_run(words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """Cut a run of capitalised words into name-sized pieces at words no name contains."""
+    pieces: list[list[re.Match[str]]] = [[]]
+    for word in words:
+        if _blocks(word.group()):
+            pieces.append([])
+        else:
+            pieces[-1].append(word)
+    out = []
+    for piece in pieces:
+        given = [k for k, w in enumerate(piece) if w.group() in _given_names()]
+        if len(piece) >= 3 and given and given[0] > 0 and len(piece) - given[0] >= 2:
+            piece = piece[given[0]:]  # `Inledning Åsa Berg`: a heading word glued before the name
+        if 2 <= len(piece) <= 3:
+            out.append(piece)
+    return out
+
+
+def _is_place(words: list[str]) -> bool:
+    """True for a place (`Upplands Väsby`, `Övre Norrland`) or a run holding one (`Jobbtorg Ystad`).
+
+    A surname may be a place (`Eva Lund`), so a known given name first keeps the run.
+    """
+    def place(name: str) -> bool:
+        return resolve_municipality(name) is not None or resolve_region(name) is not None
+
+    return place(" ".join(words)) or (words[0] not in _given_names() and any(map(place, words)))
+
+
+def _candidates(text: str) -> list[tuple[int, int]]:
+    """Spans of every two- or three-word capitalised run that could be a name."""
+    spans = []
+    for run in _patterns().run.finditer(text):
+        for piece in _split_run(list(_TOKEN_RE.finditer(text, run.start(), run.end()))):
+            start, end = piece[0].start(), piece[-1].end()
+            known = lookup_organisation(text[start:end])
+            if not known and not _is_place([w.group() for w in piece]):
+                spans.append((start, end))
+    return spans
+
+
+# ---------------------------------------------------------------- what stands around a name
+
+_INITIALS_RE = re.compile(r"\s*\((?P<ini>[A-ZÅÄÖ]{1,4})\)")  # Name (AB)
+_PAREN_RE = re.compile(r"\s*\((?P<org>[^()\n]{1,60})\)")  # Name (Skolverket), Name (S)
+_TAIL_START_RE = re.compile(r"(?P<comma>,)?[ \t]*(?<=[, \t])(?!(?:och|samt)\s)")  # `, x`/` x`
+_PART_SPLIT_RE = re.compile(r"\s*[,|]\s*|\s+[–—-]\s+")  # the parts of a speaker line
+_APPOSITIVE_END_RE = re.compile(r"""
+    [,;()\n]                       # the next comma, semicolon, bracket or line break
+  | \.(?:\s|$)                     # a full stop
+  | \s+[–—]\s+                     # a dash
+  | \s+\S+:                        # the next label (`Foto:`)
+""", re.VERBOSE)
+_PREP_RE = re.compile(r"[ \t]+(?:från|på|vid|hos)[ \t]+")  # `Name från Org`
+_NEXT_NAME_RE = re.compile(r"\s+(?:samt|och)\s+(?=[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ])")  # `, och Eva Ek`
+_LIST_END_RE = re.compile(r"[.;:!?\n]")
+_ROLE_LABEL_RE = re.compile(r"(?:^|[\s(])(?P<label>[\w-]+)\s*:\s*$")  # `Projektledare: Name`
+_LABEL_LINE_RE = re.compile(r"(?:^|\n)[ \t•*-]*(?P<label>[\w-]+)[ \t]*:?[ \t]*$")  # `Kontakt`
+_LINK_RE = re.compile(r"^\s*(?:\([A-ZÅÄÖ]{1,4}\))?\s*(?:,|och|samt|&)\s*$")  # `A (AB), B`
+_BULLETS = " \t•*-–❖·"
+
+
+def _line(text: str, start: int, end: int) -> tuple[int, int]:
+    """The line around a span."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
+
+
+def _next_line(text: str, line_end: int) -> str:
+    """The line right below (no blank line between), or ''."""
+    if line_end >= len(text):
+        return ""
+    end = text.find("\n", line_end + 1)
+    return text[line_end + 1:end if end >= 0 else len(text)].strip(_BULLETS)
+
+
+def _initials(name: str) -> set[str]:
+    """Accepted initials of a name: first letters of each word, with or without hyphen parts."""
+    words = name.split()
+    return {"".join(w[0] for w in words), "".join(p[0] for w in words for p in w.split("-"))}
+
+
+def _appositive(text: str, pos: int) -> str:
+    """The phrase at `pos` up to its closing comma, full stop or label."""
+    end = _APPOSITIVE_END_RE.search(text, pos)
+    return text[pos:end.start() if end else len(text)].strip()
+
+
+def _orgs_in_role(phrase: str) -> list[str]:
+    """Organisations a role phrase names: after the role word (`forskningsledare X`,
+    `projektledare på X`) or before it as a genitive (`Skolverkets vd`)."""
+    orgs = []
+    words = list(re.finditer(r"[\w&-]+", phrase))
+    for i, word in enumerate(words):
+        if not is_role(word.group()):
+            continue
+        if i and words[i - 1].group().endswith("s"):
+            owner = _genitive_owner(phrase[words[max(0, i - 3)].start():words[i - 1].end()])
+            orgs += [owner] if owner else []
+        prep = re.match(rf"\s+(?:{_alternation('org_preposition')})(?=\s)", phrase[word.end():])
+        pos = word.end() + (prep.end() if prep else 0)
+        found = organisation_at(phrase, pos + 1) if phrase[pos:pos + 1] == " " else None
+        orgs += [found[0]] if found else []
+    return list(dict.fromkeys(orgs))
+
+
+def _genitive_owner(words: str) -> str | None:
+    """`Svenska ESF-rådets` → `Svenska ESF-rådet` when its last words name a known organisation."""
+    parts = words.split()
+    for k in range(len(parts)):
+        owner = " ".join(parts[k:])
+        if lookup_organisation(owner) is not None:
+            return owner.removesuffix("s")
+    return None
+
+
+def _read_parts(parts: list[str]) -> tuple[str | None, str | None]:
+    """Role and organisation of a speaker line's parts; the other parts are the talk's topic.
+
+    A lower-case part without a role is the rest of a sentence: then it is no speaker line.
+    """
+    roles, topics, orgs = [], [], []
+    for part in filter(None, (p.strip() for p in parts)):
+        if _is_org_phrase(part):
+            orgs.append(part)
+        elif _names_role(part):
+            roles.append(part)
+            orgs += _orgs_in_role(part)
+        elif part[0].islower():
+            return None, None
+        else:
+            topics.append(part)
+    role = ", ".join(roles) or None
+    if role and topics:
+        role += f" ({', '.join(topics)})"
+    return role, "; ".join(dict.fromkeys(orgs)) or None
+
+
+def _tail_role(text: str, rest: int) -> tuple[str | None, str | None]:
+    """Role and organisation right after a name: `, professor X`, ` projektägare X`, ` (X)`."""
+    paren = _PAREN_RE.match(text, rest)
+    if paren and _is_org_phrase(paren["org"]):  # `Name (Skolverket)`
+        return None, paren["org"]
+    m = _TAIL_START_RE.match(text, rest)
+    if not m:
+        return None, None
+    phrase = _NEXT_NAME_RE.split(_appositive(text, m.end()))[0]
+    words = phrase.split()
+    prep = _PREP_RE.match(text, rest)  # `Name från Länsstyrelsen X`
+    if prep:
+        found = organisation_at(text, prep.end())
+        return None, found[0] if found else None
+    if _is_org_phrase(phrase, bare=bool(m["comma"])):  # `, Renova` but not ` Frågor`
+        return None, phrase
+    if not words or not (is_role(words[0]) if not m["comma"] else len(words) <= 10):
+        return None, None
+    if not _names_role(phrase):
+        return None, None
+    return phrase, "; ".join(_orgs_in_role(phrase)) or None
+
+
+# ---------------------------------------------------------------- cues
+
+
+@dataclass
+class _Ctx:
+    """One candidate name and what stands around it."""
+
+    text: str
+    start: int
+    end: int
+    rest: int  # after the name and its initials
+    before: str  # the line up to the name (at most 120 characters of it)
+    initials: bool  # `Name (NN)`: the speaker's initials follow
+    tail: tuple[str | None, str | None]  # role and organisation right after the name
+
+    @property
+    def name(self) -> str:
+        return self.text[self.start:self.end]
+
+    @property
+    def given(self) -> bool:
+        """True when the first word is a known given name."""
+        return self.name.split()[0] in _given_names()
+
+
+_Found = tuple[str | None, str | None] | None  # (role, organisation) when a cue frames a person
+
+
+def _context(text: str, start: int, end: int) -> _Ctx:
+    """Gather the line, initials and trailing role phrase of a candidate once."""
+    ls, le = _line(text, start, end)
+    ini = _INITIALS_RE.match(text, end, le)
+    ini = ini if ini and ini["ini"] in _initials(text[start:end]) else None
+    rest = ini.end() if ini else end
+    before = text[max(ls, start - 120):start]
+    return _Ctx(text, start, end, rest, before, ini is not None, _tail_role(text, rest))
+
+
+def _speaker_line(c: _Ctx) -> _Found:
+    """`Name, role, Org` alone on a line, the organisation maybe on the next line."""
+    text = c.text
+    if c.before.strip(_BULLETS) or text[c.rest:c.rest + 1] not in (",", " ", "\n", ""):
+        return None
+    _, le = _line(text, c.start, c.end)
+    tail, below = text[c.rest:le].strip(), _next_line(text, le)
+    parts = _PART_SPLIT_RE.split(tail[1:]) if tail[:1] in ",|–—-" else []
+    if not tail:  # name alone on its line: the role line is the next one
+        first = _PART_SPLIT_RE.split(below)[0]
+        if len(first.split()) > 8 or not (_names_role(first) or _is_org_phrase(below, bare=False)):
+            return None
+        parts, below = _PART_SPLIT_RE.split(below), ""
+    role, org = _read_parts(parts) if parts else (None, None)
+    if below and _is_org_phrase(below) and (role or org):
+        org = "; ".join(filter(None, (org, below)))
+    return (role, org) if role or org else None
+
+
+def _label(c: _Ctx) -> _Found:
+    """`Foto: Name`, `Projektledare: Name, Org`, or the label alone on the line above."""
+    m = _patterns().label_before.search(c.before) or _ROLE_LABEL_RE.search(c.before)
+    if m is None and not c.before.strip(_BULLETS):
+        ls = c.text.rfind("\n", 0, c.start)
+        m = _LABEL_LINE_RE.search(c.text, max(0, ls - 60), ls) if ls > 0 else None
+    if m is None:
+        return None
+    label = m["label"]
+    if label.split()[0].casefold() not in cue_words("label") and not _names_role(label):
+        return None
+    return c.tail[0] or label, c.tail[1]
+
+
+def _role_before(c: _Ctx) -> _Found:
+    """`Generaldirektör Name`, `Skolverkets enhetschef Name`, `Moderator var Name`."""
+    m = re.search(r"(?P<role>[\w-]+)\s+(?:(?:var|är|blir)\s+)?$", c.before)
+    if not m or not is_role(m["role"]):
+        return None
+    owner = re.search(r"((?:\S+\s+){0,3}?\S+s)\s+$", c.before[:m.start()])
+    return m["role"], _genitive_owner(owner.group(1)) if owner else None
+
+
+def _initials_cue(c: _Ctx) -> _Found:
+    """`Name (NN), professor X`, `Name (NN) projektägare X`: initials given for later quotes.
+
+    Initials also follow a defined term (`Supported Employment (SE)`): bare, a given name is needed.
+    """
+    return c.tail if c.initials and (c.tail[0] or c.tail[1] or c.given) else None
+
+
+def _paren(c: _Ctx) -> _Found:
+    """`Name (Skolverket)`, a party `Name (S)`, `Anna Berg (KTH)` or `Name (projektledare)`.
+
+    An unknown organisation needs a given name: `Motivational Interviewing (MINT)` is a method.
+    """
+    m = _PAREN_RE.match(c.text, c.end)
+    if not m or c.initials:
+        return None
+    inside = m["org"]
+    if is_role(inside.split()[0]):
+        return inside, "; ".join(_orgs_in_role(inside)) or None
+    if not (lookup_organisation(inside) or inside.casefold() in cue_words("party")
+            or (c.given and _is_org_phrase(inside))):
+        return None
+    role, more = _tail_role(c.text, m.end())
+    return role, "; ".join(filter(None, (inside, more)))
+
+
+_COPULA_RE = re.compile(r"""
+    [ \t]+(?:är|var|blir|arbetar[ ]som|jobbar[ ]som|har[ ]varit)[ \t]+   # `Name är`, `arbetar som`
+    (?:(?:ny|nytillträdd|tillförordnad|en|sedan[ ]\d{4})[ ]+)?           # `är ny projektledare`
+""", re.VERBOSE)
+_ROLE_END_RE = re.compile(r"\s+(?:och|som|med|där|men|sedan)\s")  # the role phrase ends at a clause
+
+
+def _copula(c: _Ctx) -> _Found:
+    """`Name är projektledare för X`, `Name arbetar som jobbcoach på Y`."""
+    m = _COPULA_RE.match(c.text, c.rest)
+    if not m or not _plausible(c.name):
+        return None
+    phrase = _ROLE_END_RE.split(_appositive(c.text, m.end()))[0]
+    if not phrase or not is_role(phrase.split()[0]):
+        return None
+    return phrase, "; ".join(_orgs_in_role(phrase)) or None
+
+
+def _verb(c: _Ctx) -> _Found:
+    """`Name berättar`, `Name, role, presenterade`, `Name (Org) berättar`, `säger Name`."""
+    pats, text, pos = _patterns(), c.text, c.rest
+    if not (c.tail[0] or c.tail[1] or _plausible(c.name)):
+        return None
+    if pats.verb_before.search(text[max(0, c.start - 40):c.start]):
+        return c.tail
+    if text.startswith(",", pos):  # an appositive between commas before the verb
+        phrase = _appositive(text, pos + 1)
+        pos = text.find(phrase, pos) + len(phrase)
+        if not text.startswith(",", pos):
+            return None
+        pos += 1
+    elif (paren := _PAREN_RE.match(text, pos)) and (c.tail[0] or c.tail[1]):
+        pos = paren.end()
+    elif (prep := _PREP_RE.match(text, pos)) and (org := organisation_at(text, prep.end())):
+        pos = org[1]  # `Name från Skolverket berättade`
+    return c.tail if pats.verb_after.match(text, pos) else None
+
+
+def _plausible(name: str) -> bool:
+    """False for a bare subject that reads as a definite noun (`Vägen Vidare berättar`)."""
+    first = name.split()[0]
+    return first in _given_names() or not first.endswith(("en", "et"))
+
+
+def _appositive_cue(c: _Ctx) -> _Found:
+    """`Name, Skolverkets generaldirektör` or `Name, Org` closing its phrase."""
+    role, org = c.tail
+    if not c.text.startswith(",", c.rest) or not (role or org):
+        return None
+    if role is not None:
+        return c.tail
+    return c.tail if c.given or lookup_organisation(org or "") else None
+
+
+_CUES = (("speaker_line", _speaker_line), ("label", _label), ("role_before", _role_before),
+         ("initials", _initials_cue), ("paren", _paren), ("verb", _verb),
+         ("copula", _copula), ("appositive", _appositive_cue))
+
+
+def _frame(text: str, start: int, end: int) -> PersonMatch | None:
+    """The person at a candidate span when a cue frames it, else None."""
+    c = _context(text, start, end)
+    found = [(cue, f) for cue, frame in _CUES if (f := frame(c)) is not None]
+    if not found:
+        return None
+    role = next((f[0] for _, f in found if f[0]), c.tail[0])  # the strongest cue first
+    org = next((f[1] for _, f in found if f[1]), c.tail[1])
+    return PersonMatch(c.name, start, end, role, org, cue=found[0][0])
+
+
+# ---------------------------------------------------------------- the whole text
+
+_Slot = tuple[int, int, "PersonMatch | None"]
+
+
+def speaks_at(text: str, pos: int) -> bool:
+    """True when a reporting verb follows `pos` (`DUA berättar`): the subject speaks.
+
+    >>> speaks_at("Skolverket berättar om", 10), speaks_at("Skolverket och", 10)
+    (True, False)
+    """
+    return bool(_patterns().verb_after.match(text, pos))
+
+
+def _in_list(text: str, start: int) -> bool:
+    """True when a list cue (`I panelen satt`) opens the sentence the name stands in."""
+    window = text[max(0, start - 300):start]
+    cues = list(_patterns().list_cue.finditer(window))
+    return bool(cues) and not _LIST_END_RE.search(window, cues[-1].end())
+
+
+def _linked(text: str, found: list[_Slot]) -> None:
+    """Accept names joined by `och`, `samt` or a comma to a name framed by a verb or list."""
+    for k in range(len(found) - 2, -1, -1):
+        s, e, person = found[k]
+        s2, _, nxt = found[k + 1]
+        if (person is None and nxt is not None and nxt.cue in ("verb", "list")
+                and _LINK_RE.match(text[e:s2]) and _plausible(text[s:e])):
+            found[k] = (s, e, PersonMatch(text[s:e], s, e, cue=nxt.cue))
+
+
+def _name_lines(text: str, found: list[_Slot]) -> None:
+    """Accept a line of nothing but names (`Eva Holm och Ali Said`), one with a known given name."""
+    k = 0
+    while k < len(found):
+        j = k
+        while j + 1 < len(found) and _LINK_RE.match(text[found[j][1]:found[j + 1][0]]):
+            j += 1
+        ls, le = _line(text, found[k][0], found[j][1])
+        alone = not text[ls:found[k][0]].strip(_BULLETS) and not text[found[j][1]:le].strip(" .")
+        given = any(text[s:e].split()[0] in _given_names() for s, e, _ in found[k:j + 1])
+        if j > k and alone and given:
+            for i in range(k, j + 1):
+                s, e, person = found[i]
+                found[i] = (s, e, person or PersonMatch(text[s:e], s, e, cue="name_line"))
+        k = j + 1
+
+
+def _merge(found: list[_Slot], base: int) -> list[PersonMatch]:
+    """One person per name: the first framed mention, role and organisation from any mention."""
+    merged: dict[str, PersonMatch] = {}
+    for _, _, person in found:
+        if person is None:
+            continue
+        first = merged.setdefault(person.name.casefold(), person)
+        if first is person:
+            person.start, person.end = person.start + base, person.end + base
+        else:
+            first.role = first.role or person.role
+            first.organisation = first.organisation or person.organisation
+    return list(merged.values())
+
+
+def find_people(text: str, base: int = 0, emails: Iterable[str] = ()) -> list[PersonMatch]:
+    """Every person a cue frames, once per name; `emails` both frame names and fill `email`.
+
+    >>> [(p.name, p.role) for p in find_people("Moderator: Lina Ek\\nVd Bo Ahl inledde.")]
+    [('Lina Ek', 'Moderator'), ('Bo Ahl', 'Vd')]
+    """
+    emails = list(emails)
+    index = _email_index(emails)
+    found: list[_Slot] = []
+    for s, e in _candidates(text):
+        person = _frame(text, s, e)
+        if person is None and (_email_for(text[s:e], index) or _in_list(text, s)):
+            cue = "email" if _email_for(text[s:e], index) else "list"  # `Name` over `name@`
+            person = PersonMatch(text[s:e], s, e, *_context(text, s, e).tail, cue=cue)
+        found.append((s, e, person))
+    _linked(text, found)
+    _name_lines(text, found)
+    people = _merge(found, base)
+    attach_emails(people, emails)
+    return people
+
+
+# ---------------------------------------------------------------- e-mail addresses
+
+
+def _ascii(text: str) -> str:
+    """Casefolded ASCII form for comparing names with e-mail local parts (`Sjö` → `sjo`)."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def _email_keys(email: str) -> list[object]:
+    """What an address's local part may spell: (first, last) and the glued forms."""
+    local = _ascii(email.split("@")[0])
+    parts = [p for p in re.split(r"[._-]+", local) if p]
+    return [(parts[0], parts[-1]), local] if len(parts) > 1 else [local]
+
+
+def _email_index(emails: Iterable[str]) -> dict[object, str]:
+    """Spelled forms → the first address spelling them."""
+    index: dict[object, str] = {}
+    for email in emails:
+        for key in _email_keys(email):
+            index.setdefault(key, email)
+    return index
+
+
+def _email_for(name: str, index: dict[object, str]) -> str | None:
+    """The address that spells the name (`eva.holm`, `eholm`, `evaholm`), if any."""
+    words = [_ascii(w) for w in re.split(r"[\s-]+", name)]
+    keys = [(words[0], words[-1]), words[0][0] + words[-1], words[0] + words[-1]]
+    return next((index[k] for k in keys if k in index), None)
+
+
+def email_matches(name: str, email: str) -> bool:
+    """True when an address's local part spells the name (`eva.holm@`, `eva-holm@`, `eholm@`).
+
+    >>> email_matches("Mona Sjö", "mona.sjo@x.se"), email_matches("Mona Sjö", "info@sjo.se")
+    (True, False)
+    """
+    return _email_for(name, _email_index([email])) is not None
+
+
+def attach_emails(people: list[PersonMatch], emails: Iterable[str]) -> None:
+    """Fill `email` of each person whose name an address spells."""
+    index = _email_index(emails)
+    for person in people:
+        person.email = person.email or _email_for(person.name, index)
