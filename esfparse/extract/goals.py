@@ -1,0 +1,433 @@
+"""Quantified goals: targets, planned outputs and reported results, as `Goal` models.
+
+A number becomes a goal by Swedish genre rules, never by knowing a document:
+1. its *form* is a quantity: not a list marker, label (`Steg 1`), year, date, duration
+   (`26-30 veckor`), amount of money, age range or company size class;
+2. it *counts* something countable: a participant group, an activity or an organisation
+   reached (`deltagare`, `företagsbesök`; compounds by their last part), a `st.` count or a
+   rate (`per månad`); staff, teams and taking-part organisations are set-up;
+3. something *makes it a goal*: a goal verb or noun in the sentence (`ska`, `kommer att`,
+   `målet är`, `beräknas`), or a goal section or list intro (`Målsättning`, `Kvantifierade
+   mål:`) without signs of a context statistic; presentations report results, so there a
+   counted noun, or an outcome for a share (`50 procent till jobb`), is enough.
+Numbers that qualify a goal (`... från minst fem arbetsgivare`), asides, relative differences
+(`10 procent högre`), financing shares and gender splits are not goals; a share glossing a
+count (`756 (14% av målgrupperna)`) and subgroups after `varav` are. Vocabulary: `esfparse/data`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..document import Table
+from ..models import Breakdown, Evidence, Goal
+from ..nlp import Cues, find_text_tables, split_sentences
+from .numbers import (
+    COUNTED,
+    Counted,
+    NumberMention,
+    find_numbers,
+    noun_class,
+    read_counted,
+    read_terms,
+    words,
+)
+
+__all__ = ["GENRES", "attach_breakdowns", "explain_numbers", "find_goals"]
+
+GENRES = ("project_page", "presentation")
+# a rejected share that can be the baseline of a goal about the same group
+_BASELINE_REASONS = ("context statistic", "past fact", "no goal cue")
+_CLAUSE_BREAK_RE = re.compile(
+    r"""; | \b(?:och|samt)\ att\b        # `... och att minst 80% ...` starts a new goal clause
+      | \.\s                             # a full stop inside a long sentence span
+    """,
+    re.VERBOSE,
+)
+_WHOM_RE = re.compile(
+    r"""\s*(av\s+                        # `av deltagarna`, `av de arbetssökande`
+        (?:de\s+|dessa\s+)?[^\W\d_][\w-]*
+        (?:\s+i\s+projektet)?)           # `av deltagarna i projektet`
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# `öka från 20 till 35 procent`: a baseline and a target, not a range
+_FROM_RE = re.compile(r"\bfrån\s*$", re.IGNORECASE)
+_UNDECIDED = "undecided"
+# in a goal section, these cues show a statement that is not a goal
+_VETOES = (
+    ("CONTEXT", "context statistic"),
+    ("PAST", "past fact"),
+    ("COMPOSITION", "composition share"),
+)
+_ANDELEN_RE = re.compile(r"^\s*andelen\s+|\s+(?:ska|skall)\b.*$", re.IGNORECASE)
+_MODAL_RE = re.compile(r"^\s*(?:ska|skall|kommer att)\s+(?:ha\s+)?", re.IGNORECASE)
+_AGE_TAIL_RE = re.compile(r"\s+\d+\s*[-–]\s*\d+\s+år\b")  # `ungdomar 16-24 år`
+
+
+@dataclass
+class _Reading:
+    """One number in its sentence: what it counts, and the verdict."""
+
+    m: NumberMention
+    c: Counted
+    unit: str = "count"  # final unit (a bare number may inherit `percent`)
+    what: str | None = None  # inherited `what` for glosses and subgroups
+
+
+@dataclass
+class _Context:
+    genre: str
+    section: str | None
+    goal_section: bool
+    intro: bool = False
+    rejected: list[tuple[float, str | None, int]] = field(default_factory=list)
+    trace: list[tuple[NumberMention, str]] = field(default_factory=list)
+
+
+def _word_before(text: str, pos: int, s: int) -> str:
+    m = re.search(r"([^\W\d_][\w.]*)\W*$", text[max(s, pos - 40) : pos])
+    return m.group(1).lower() if m else ""
+
+
+def _is_year(r: _Reading, text: str) -> bool:
+    m = r.m
+    plain = m.unit is None and not m.word and m.value.is_integer() and r.c.cls not in COUNTED
+    return plain and 1900 <= m.value <= 2099 and not re.search(r"\d\s\d", text[m.start : m.end])
+
+
+def _org_before(text: str, s: int, pos: int) -> bool:
+    return any(noun_class(w) == "org" for w, _, _ in words(text, max(s, pos - 40), pos))
+
+
+def _form_reason(r: _Reading, text: str, s: int) -> str | None:
+    """Why a number is not a quantity at all (checked before any cue)."""
+    m, begin = r.m, r.m.qualifier_start or r.m.start
+    after, before = text[m.end : m.end + 1], text[s:begin].rstrip()
+    if (not before and after in ".)") or (after == ")" and not before.endswith("(")):
+        return "list marker"
+    if _word_before(text, begin, s) in read_terms()["id_label"]:
+        return "label"
+    if r.c.next_word and noun_class(r.c.next_word) == "month":
+        return "date"
+    if _is_year(r, text):
+        return "year"
+    if r.c.cls in ("time", "money", "age", "month"):
+        return {"time": "duration", "money": "money", "age": "age", "month": "date"}[r.c.cls]
+    if m.value_max is not None and m.value == 0:
+        return "size class"  # `0-9 anställda`
+    if r.c.noun and r.c.noun.lower().endswith("anställda") and _org_before(text, s, m.start):
+        return "size class"  # `företag över 50 anställda`
+    if m.unit == "percent" and r.c.next_word in ("kvinnor", "män"):
+        return "gender split"
+    return None
+
+
+def _goal_reason(
+    r: _Reading, text: str, s: int, cues: Cues, ctx: _Context, last: _Reading | None, subsets: bool
+) -> str | None:
+    """Why a quantity is not a goal here, or None when it is one (may set r.unit / r.what)."""
+    r.unit = "percent" if r.m.unit == "percent" else "count"
+    reason = _sequence_reason(r, text, s, cues, last, subsets)
+    if reason != _UNDECIDED:
+        return reason
+    if r.unit == "percent":
+        reason = _percent_reason(cues, r, s)
+    else:
+        reason = _count_reason(r, cues, r.m.start - s)
+    return reason or _support_reason(r, cues, ctx)
+
+
+def _sequence_reason(
+    r: _Reading, text: str, s: int, cues: Cues, last: _Reading | None, subsets: bool
+) -> str | None:
+    """Rules that depend on the goal before it: glosses, inherited units, conditions, subgroups."""
+    m, after = r.m, r.m.end - s
+    gap = text[last.m.end if last else s : m.qualifier_start or m.start]
+    if r.unit == "percent" and text[s : m.start].rstrip().endswith("("):
+        # `756 (14% av målgrupperna) deltagare`: a share glossing the count before it
+        if last is not None and last.unit == "count" and gap.strip() == "(":
+            r.what = last.c.noun
+            return None
+        return "aside"
+    if r.unit == "percent" or last is None or _CLAUSE_BREAK_RE.search(gap):
+        return _UNDECIDED
+    if last.unit == "percent" and r.c.cls is None and not r.c.marked:
+        r.unit = "percent"  # `50 procent till jobb, ytterligare 20 till studier`
+        return None
+    if last.unit == "percent":
+        # `95% ... ska ha fått feedback från minst fem arbetsgivare`, unless a new modal follows
+        return _UNDECIDED if cues.has("GOAL", after) else "condition of a goal"
+    outcome = r.c.cls is None and cues.has("OUTCOME", after, after + 15)
+    if (subsets or outcome) and r.c.cls != "staff":
+        # `135 deltagare ... varav c:a 50 utrikes födda`, `Av de 120 deltagarna har 45 fått jobb`
+        r.what = r.c.noun or last.c.noun
+        return None
+    return _UNDECIDED
+
+
+def _percent_reason(cues: Cues, r: _Reading, s: int) -> str | None:
+    if cues.has("COMPARATIVE", r.m.end - s, r.m.end - s + 12):
+        return "relative difference"
+    return "financing or staffing share" if cues.has("RESOURCE") else None
+
+
+def _count_reason(r: _Reading, cues: Cues, rel: int) -> str | None:
+    if r.c.cls in ("staff", "population"):
+        return "staff" if r.c.cls == "staff" else "context statistic"
+    if r.c.cls not in COUNTED and not (r.c.marked or r.c.per):
+        return "nothing counted"
+    if r.c.cls == "org" and cues.has("SETUP"):
+        return "set-up"
+    if r.c.cls == "person" and (cues.has("TEAM", 0, rel) or cues.has("TEAM", rel - 5, rel + 1)):
+        return "set-up"
+    return None
+
+
+def _support_reason(r: _Reading, cues: Cues, ctx: _Context) -> str | None:
+    """Does the sentence (or its section) make the number a goal or a reported result?"""
+    goal = cues.has("GOAL")
+    if ctx.genre == "presentation":
+        if cues.has("CONTEXT") and not goal:
+            return "context statistic"
+        if r.unit == "percent" and (cues.has("COMPOSITION") or not (goal or cues.has("OUTCOME"))):
+            return "composition share"
+        return None
+    if goal:
+        return None
+    if not (ctx.goal_section or ctx.intro):
+        return "no goal cue"
+    return next((reason for label, reason in _VETOES if cues.has(label)), None)
+
+
+def _whom(r: _Reading, text: str, s: int, e: int) -> str | None:
+    if r.m.unit == "percent":
+        m = _WHOM_RE.match(text, r.m.end, e)
+        before = re.search(r"\bandelen\s+([^\W\d_]+)", text[s : r.m.start], re.IGNORECASE)
+        return m.group(1) if m else before.group(1) if before else None
+    if r.c.cls == "person" and r.c.noun and r.c.noun.lower() not in read_terms()["generic_person"]:
+        tail = _AGE_TAIL_RE.match(text, r.c.noun_end, e) if r.c.noun_end else None
+        return r.c.noun + (tail.group() if tail else "")
+    return None
+
+
+def _what(r: _Reading, whom: str | None, text: str, s: int, stop: int) -> str | None:
+    if r.unit != "percent" or r.what:
+        return r.what or r.c.noun
+    after = _WHOM_RE.match(text, r.m.end, stop) if whom else None
+    clause = _CLAUSE_BREAK_RE.split(text[after.end() if after else r.m.end : stop])[0]
+    what = _MODAL_RE.sub("", clause).strip(" ,.:")
+    if len(what) < 4:
+        what = _ANDELEN_RE.sub("", text[s : r.m.start]).strip(" ,.:")
+    return what[:160] or None
+
+
+def _owned(cues: Cues, label: str, text: str, s: int, lo: int, hi: int) -> str | None:
+    """Text of the first cue belonging to the goal at [lo, hi) (offsets within the sentence)."""
+    cue = cues.has(label, lo, hi)
+    return text[s + cue.start : s + cue.end] if cue else None
+
+
+def _kind(r: _Reading, cues: Cues, ctx: _Context) -> str:
+    if ctx.genre == "presentation":
+        return "reported_result"
+    goal_noun = any(c.id == "goal_noun" for c in cues.found)
+    return "target" if r.unit == "percent" or goal_noun else "planned_output"
+
+
+def _goal(
+    r: _Reading, text: str, s: int, e: int, cues: Cues, ctx: _Context, zone: tuple[int, int]
+) -> Goal:
+    m, whom = r.m, _whom(r, text, s, e)
+    value, value_max, baseline = m.value, m.value_max, None
+    if m.separator == "till" and _FROM_RE.search(text, s, m.qualifier_start or m.start):
+        value, value_max, baseline = m.value_max or m.value, None, m.value
+    return Goal(
+        value=value,
+        value_max=value_max,
+        unit=r.unit,
+        per=r.c.per,
+        what=_what(r, whom, text, s, s + zone[1]),
+        whom=whom,
+        kind=_kind(r, cues, ctx),
+        baseline=baseline,
+        section=ctx.section,
+        quote=text[s:e],
+        time_condition=_owned(cues, "TIME_CONDITION", text, s, *zone),
+        gender_split=_owned(cues, "GENDER_SPLIT", text, s, *zone),
+        evidence=Evidence(start=s, end=e),
+        value_evidence=Evidence(start=m.start, end=m.end),
+    )
+
+
+def _sentence_goals(
+    text: str, s: int, e: int, numbers: list[NumberMention], ctx: _Context
+) -> list[Goal]:
+    readings, accepted, last, subsets = [], [], None, False
+    for r in (_Reading(m, read_counted(text, m, s, e)) for m in numbers):
+        if reason := _form_reason(r, text, s):
+            ctx.trace.append((r.m, reason))
+        else:
+            readings.append(r)
+    cues = Cues(text[s:e])
+    for r in readings:
+        subsets = subsets or bool(
+            last
+            and read_terms()["subset_marker"] & set(text[last.m.end : r.m.start].lower().split())
+        )
+        reason = _goal_reason(r, text, s, cues, ctx, last, subsets)
+        ctx.trace.append((r.m, reason or "goal"))
+        if reason is None:
+            accepted.append(r)
+            last = r
+        elif r.m.unit == "percent" and reason in _BASELINE_REASONS:
+            ctx.rejected.append((r.m.value, _whom(r, text, s, e), r.m.start))
+    # a cue phrase belongs to the nearest goal before it (or to the first goal)
+    starts = [r.m.start - s for r in accepted] + [e - s]
+    return [
+        _goal(r, text, s, e, cues, ctx, (0 if i == 0 else starts[i], starts[i + 1]))
+        for i, r in enumerate(accepted)
+    ]
+
+
+def _in_table(text: str, s: int, e: int, tables: list[Table]) -> bool:
+    in_run = any(t.start is not None and t.start <= s < (t.end or 0) for t in tables)
+    return in_run or text.find("\t", s, e) != -1
+
+
+def _is_goal_heading(words: str | None) -> bool:
+    return bool(words and set(re.findall(r"\w+", words.lower())) & read_terms()["goal_heading"])
+
+
+def _add_baselines(goals: list[Goal], rejected: list[tuple[float, str | None, int]]) -> None:
+    """A rejected share of the same group (`22,8% av målgruppen har ...`) is the baseline."""
+    for goal in goals:
+        if goal.unit == "percent" and goal.whom and goal.baseline is None:
+            same = [
+                (abs(pos - goal.evidence.start), v)
+                for v, whom, pos in rejected
+                if whom and whom.lower() == goal.whom.lower() and v != goal.value
+            ]
+            goal.baseline = min(same)[1] if same else None
+
+
+def find_goals(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    section: str | None = None,
+    genre: str = "project_page",
+) -> list[Goal]:
+    """Quantified goals in ``text[start:end]`` (offsets absolute into ``text``).
+
+    >>> [(g.value, g.unit, g.kind) for g in find_goals("Målet är att 300 deltagare ska få arbete.")]
+    [(300.0, 'count', 'target')]
+    >>> text = "Minst 80% av deltagarna skall ha arbete 90 dagar efter avslutat deltagande."
+    >>> g = find_goals(text)[0]
+    >>> g.value, g.whom, g.time_condition
+    (80.0, 'av deltagarna', '90 dagar efter avslutat deltagande')
+    >>> find_goals("Personalstyrkan består av fyra coacher. Arbetslösheten var 6,5% i mars 2011.")
+    []
+    """
+    return _run(text, start, end, section, genre)[0]
+
+
+def explain_numbers(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    section: str | None = None,
+    genre: str = "project_page",
+) -> list[tuple[NumberMention, str]]:
+    """Every number in the span with why it is (`goal`) or is not a goal (`duration`, `staff`, ...).
+
+    >>> [(n.value, why) for n, why in explain_numbers("Personalstyrkan består av fyra coacher.")]
+    [(4.0, 'staff')]
+    """
+    return _run(text, start, end, section, genre)[1].trace
+
+
+def _run(
+    text: str, start: int, end: int | None, section: str | None, genre: str
+) -> tuple[list[Goal], _Context]:
+    if genre not in GENRES:
+        raise ValueError(f"unknown genre {genre!r}; expected one of {GENRES}")
+    end = len(text) if end is None else min(end, len(text))
+    tables = find_text_tables(text, start, end)
+    ctx, goals = _Context(genre, section, _is_goal_heading(section)), []
+    numbers, i = find_numbers(text, start, end), 0
+    for s, e in split_sentences(text, start, end):
+        while i < len(numbers) and numbers[i].start < s:
+            i += 1
+        j = i
+        while j < len(numbers) and numbers[j].end <= e:
+            j += 1
+        if j > i and not _in_table(text, s, e, tables):
+            goals.extend(_sentence_goals(text, s, e, numbers[i:j], ctx))
+        if text[e - 1] == ":":
+            ctx.intro = _is_goal_heading(text[s:e])
+    _add_baselines(goals, ctx.rejected)
+    return attach_breakdowns(goals, tables, text), ctx
+
+
+# --- tables that split a goal -----------------------------------------------------------------
+
+_NUM_CELL_RE = re.compile(r"^[-+]?\d+(?:,\d+)?%?$")
+
+
+def _cell_value(cell: str) -> float | None:
+    return float(cell.replace(",", ".")) if _NUM_CELL_RE.match(cell) and "%" not in cell else None
+
+
+def attach_breakdowns(
+    goals: list[Goal], tables: Sequence[Table], text: str | None = None
+) -> list[Goal]:
+    """Keep the cells of a table whose grand total equals a count goal as its `breakdowns`."""
+    totals = read_terms()["total_label"]
+    for table in tables:
+        if len(table.rows) < 3:
+            continue
+        header, body = table.rows[0], table.rows[1:]
+        total_col = next(
+            (j for j, h in enumerate(header) if j and h.strip().lower() in totals), None
+        )
+        total_row = next(
+            (i for i, row in enumerate(body) if row and row[0].strip().lower() in totals), None
+        )
+        if total_row is None or total_col is None or total_col >= len(body[total_row]):
+            continue
+        grand = _cell_value(body[total_row][total_col])
+        goal = next(
+            (g for g in goals if g.unit == "count" and g.value == grand and not g.breakdowns), None
+        )
+        if goal is not None:
+            goal.breakdowns = _cells(header, body, (total_row, total_col), table, text)
+    return goals
+
+
+def _cells(
+    header: list[str],
+    body: list[list[str]],
+    totals: tuple[int, int],
+    table: Table,
+    text: str | None,
+) -> list[Breakdown]:
+    out, pos, stop = [], table.start or 0, table.end or 0
+    for i, row in enumerate(body):
+        cursor = pos = (text.find(row[0], pos, stop) + len(row[0])) if text is not None else pos
+        for j, cell in enumerate(row[1:], start=1):
+            found = (
+                text.find(cell, cursor, stop)
+                if text is not None and table.start is not None
+                else -1
+            )
+            cursor = found + len(cell) if found >= 0 else cursor
+            value = _cell_value(cell)
+            if value is None or i == totals[0] or j == totals[1] or j >= len(header):
+                continue
+            evidence = Evidence(start=found, end=found + len(cell)) if found >= 0 else None
+            out.append(Breakdown(label=f"{header[j]} / {row[0]}", value=value, evidence=evidence))
+        pos = cursor
+    return out

@@ -1,0 +1,270 @@
+"""The spaCy pipeline, built once per process, and cheap text segmentation.
+
+spaCy is imported only when the pipeline is first needed, so `esfparse --help`
+stays fast. The pipeline is ``spacy.blank("sv")`` plus rule components whose
+patterns are data (``esfparse/data/patterns/*.jsonl``, one SpanRuler pattern a
+line: ``{"label": ..., "pattern": ..., "id": ...}``). Tokenising a whole page
+costs ~20 ms, so callers run it only on the few sentences that need it;
+sentence boundaries and plain-text tables (tab-separated lines, or `label n n n` rows under a
+header, as in pasted project plans) come from plain regexes instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, NamedTuple
+
+from .document import Table
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = [
+    "CUE_RULERS",
+    "Cue",
+    "Cues",
+    "find_cues",
+    "find_text_tables",
+    "get_nlp",
+    "load_patterns",
+    "split_sentences",
+]
+
+# component name → pattern files it loads (spans are stored under the component's name)
+CUE_RULERS = {"goal_cues": ("goal_cues.jsonl", "not_goal_cues.jsonl")}
+
+
+class Cue(NamedTuple):
+    """A labelled cue phrase found by a rule component; offsets relative to the analysed text."""
+
+    label: str
+    id: str
+    start: int
+    end: int
+
+
+def load_patterns(filename: str) -> list[dict]:
+    """SpanRuler patterns from one JSONL file in ``esfparse/data/patterns``."""
+    path = resources.files("esfparse").joinpath("data", "patterns", filename)
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """``spacy.blank("sv")`` with one SpanRuler per entry of `CUE_RULERS`, built once."""
+    import spacy  # deferred: only documents with candidate sentences pay for it
+
+    nlp = spacy.blank("sv")
+    for name, files in CUE_RULERS.items():
+        config = {"spans_key": name, "phrase_matcher_attr": "LOWER", "validate": True}
+        ruler = nlp.add_pipe("span_ruler", name=name, config=config)
+        patterns = [p for f in files for p in load_patterns(f)]
+        ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    return nlp
+
+
+def find_cues(text: str, ruler: str = "goal_cues") -> list[Cue]:
+    """Cue phrases of one rule component in a short text (a sentence), sorted by position.
+
+    >>> [(c.label, c.id) for c in find_cues("Målet är att 300 deltagare ska få arbete.")][:2]
+    [('GOAL', 'goal_noun'), ('GOAL', 'modal')]
+    """
+    nlp = get_nlp()
+    doc = nlp.get_pipe(ruler)(nlp.make_doc(text))
+    spans = sorted(doc.spans[ruler], key=lambda s: (s.start_char, -s.end_char))
+    return [Cue(s.label_, s.id_, s.start_char, s.end_char) for s in spans]
+
+
+class Cues:
+    """The cue phrases of one sentence, found only when a rule first asks for them.
+
+    >>> cues = Cues("Målet är att 300 deltagare ska få arbete.")
+    >>> cues.has("GOAL").id, cues.has("GOAL", 10).id, cues.has("PAST")
+    ('goal_noun', 'modal', None)
+    """
+
+    def __init__(self, sentence: str, ruler: str = "goal_cues") -> None:
+        self.sentence, self.ruler, self._found = sentence, ruler, None
+
+    @property
+    def found(self) -> list[Cue]:
+        if self._found is None:
+            self._found = find_cues(self.sentence, self.ruler)
+        return self._found
+
+    def has(self, label: str, lo: int = 0, hi: int = 1 << 30) -> Cue | None:
+        """The first cue with this label starting in [lo, hi) of the sentence."""
+        return next((c for c in self.found if c.label == label and lo <= c.start < hi), None)
+
+
+_CONTINUED_LINE_END = ",;(abcdefghijklmnopqrstuvwxyzåäöé"  # a line ending mid-phrase ...
+_NEXT_CONTINUES_RE = re.compile(
+    r"[a-zåäö0-9]"
+)  # ... continues when the next starts in lower case or a digit
+_SENTENCE_END_RE = re.compile(
+    r"""
+    [.!?]                  # a full stop, question or exclamation mark
+    \s+                    # whitespace
+    (?=[A-ZÅÄÖ0-9"”'(•❖]|[-–]\s)  # before a capital, digit, quote, parenthesis or bullet
+    """,
+    re.VERBOSE,
+)
+_LEAD_RE = re.compile(r"[\s•●▪◦❖·*–-]*")  # spaces and bullet signs before a sentence
+_INLINE_BULLET_RE = re.compile(r"\s+(?=[•❖]\s)")
+_LAST_WORD_RE = re.compile(r"(?<![\w.:])([^\W\d][\w.:]*)\.$|\d([^\W\d][\w.:]*)\.$")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    from .extract.numbers import read_vocabulary
+
+    return frozenset(
+        r["word"] for r in read_vocabulary("goal_terms.csv") if r["role"] == "abbreviation"
+    )
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, pos = [], start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        spans.append((pos, stop))
+        pos = stop + 1
+    return spans
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Join wrapped lines: a line ending mid-phrase continues on a next line in lower case."""
+    out: list[tuple[int, int]] = []
+    for s, e in _lines(text, start, end):
+        line = text[s:e]
+        if not line.strip():
+            continue
+        prev = out[-1] if out else None
+        if (
+            prev
+            and prev[1] == s - 1
+            and text[prev[0] : prev[1]].rstrip()[-1:] in _CONTINUED_LINE_END
+            and _NEXT_CONTINUES_RE.match(line)
+        ):
+            out[-1] = (prev[0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _ends_in_abbreviation(text: str, end: int) -> bool:
+    m = _LAST_WORD_RE.search(text, max(0, end - 16), end)
+    return bool(m) and (m.group(1) or m.group(2)).lower() in _abbreviations()
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    s = _LEAD_RE.match(text, s, e).end()  # type: ignore[union-attr]
+    return s, s + len(text[s:e].rstrip())
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Absolute (start, end) spans of the sentences, bullet items and lines in ``text[start:end]``.
+
+    >>> t = "Målsättning\\n• 135 deltagare varav c:a,\\n50 utrikes födda. Minst 27st. per månad."
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['Målsättning', '135 deltagare varav c:a,\\n50 utrikes födda.', 'Minst 27st. per månad.']
+    """
+    end = len(text) if end is None else end
+    out = []
+    for ps, pe in _paragraphs(text, start, end):
+        s = ps
+        for stop, resume in _breaks(text, ps, pe):
+            out.append(_strip(text, s, stop))
+            s = resume
+        out.append(_strip(text, s, pe))
+    return [(s, e) for s, e in out if e > s]
+
+
+def _breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(sentence end, next start) pairs inside one paragraph."""
+    found = [
+        (m.start() + 1, m.end())
+        for m in _SENTENCE_END_RE.finditer(text, start, end)
+        if not _ends_in_abbreviation(text, m.start() + 1)
+    ]
+    if text.find("•", start, end) != -1 or text.find("❖", start, end) != -1:
+        found += [(m.start(), m.end()) for m in _INLINE_BULLET_RE.finditer(text, start, end)]
+    return sorted(found)
+
+
+# --- plain-text tables ----------------------------------------------------------------------
+
+_NUM_CELL_RE = re.compile(r"^[-+]?\d+(?:,\d+)?%?$")
+_LINE_RE = re.compile(r"[^\n]+")
+
+
+def _space_row(line: str) -> list[str] | None:
+    """`Västernorrland 60 180 180 420` → a label and ≥ 2 numeric cells."""
+    if not line or not (line[-1].isdigit() or line[-1] == "%"):
+        return None
+    toks = line.split()
+    k = len(toks)
+    while k > 0 and _NUM_CELL_RE.match(toks[k - 1]):
+        k -= 1
+    return [" ".join(toks[:k]), *toks[k:]] if len(toks) - k >= 2 and k > 0 else None
+
+
+def _header_cells(line: str, ncols: int) -> list[str]:
+    """`Arbetsförmedling Antal 2010 Antal 2011 summa` → row header and `ncols` column labels."""
+    toks, labels, cur = line.split(), [], []
+    for tok in toks[1:]:
+        cur.append(tok)
+        if any(ch.isdigit() for ch in tok):  # a label ends at its year or number
+            labels.append(" ".join(cur))
+            cur = []
+    labels += cur
+    return (
+        [toks[0], *labels]
+        if len(labels) == ncols
+        else [toks[0], *[str(i + 1) for i in range(ncols)]]
+    )
+
+
+def find_text_tables(text: str, start: int = 0, end: int | None = None) -> list[Table]:
+    """Tables in plain text: runs of tab-separated lines, or `label n n n` lines under a header.
+
+    >>> t = "Kontor Antal 2010 Antal 2011 summa\\nÖstersund 5 7 12\\nSumma 5 7 12\\n"
+    >>> find_text_tables(t)[0].rows  # doctest: +NORMALIZE_WHITESPACE
+    [['Kontor', 'Antal 2010', 'Antal 2011', 'summa'], ['Östersund', '5', '7', '12'],
+     ['Summa', '5', '7', '12']]
+    """
+    end = len(text) if end is None else end
+    tables: list[Table] = []
+    run: list[tuple[int, int, list[str]]] = []
+    for match in _LINE_RE.finditer(text, start, end):
+        s, e, line = match.start(), match.end(), match.group()
+        cells = [c.strip() for c in line.split("\t")] if "\t" in line else _space_row(line)
+        if cells is not None and (not run or run[-1][1] + 1 == s):
+            run.append((s, e, cells))
+            continue
+        _close_table(text, run, tables)
+        run = [(s, e, cells)] if cells is not None else []
+    _close_table(text, run, tables)
+    return tables
+
+
+def _close_table(text: str, run: list[tuple[int, int, list[str]]], tables: list[Table]) -> None:
+    if len(run) < 2:
+        return
+    start, rows = run[0][0], [cells for _, _, cells in run]
+    if "\t" not in text[run[0][0] : run[0][1]]:
+        head_start = text.rfind("\n", 0, start - 1) + 1
+        header = text[head_start : start - 1]
+        if (
+            header.strip()
+            and not header.rstrip().endswith((".", ":"))
+            and len(header.split()) <= 12
+        ):
+            rows.insert(0, _header_cells(header, max(len(r) - 1 for r in rows)))
+            start = head_start
+    tables.append(Table(rows=rows, start=start, end=run[-1][1]))
