@@ -185,6 +185,24 @@ GOALS = {
         PAGE,
         [(95, "percent", None)],
     ),
+    "inverted-modal-two-outputs": (
+        "Under projekttiden kommer 12 workshops och 4 seminarier att genomföras.",
+        None,
+        PAGE,
+        [(12, "count", None), (4, "count", None)],
+    ),
+    "reach-not-place": (
+        "Projektet ska nå 30 företag i 5 kommuner.",
+        None,
+        PAGE,
+        [(30, "count", None)],
+    ),
+    "definite-plural-subset": (
+        "Av de 120 personerna har 45 fått jobb.",
+        None,
+        TALK,
+        [(120, "count", None), (45, "count", None)],
+    ),
     "result-subset-outcome": (
         "Av de 120 deltagarna har 45 fått jobb.",
         None,
@@ -315,6 +333,17 @@ NOT_GOALS = {
     "own-staff": ("Vi har 25 anställda på enheten.", None, TALK),
     "target-groups": ("Projektet ska arbeta med tre målgrupper.", None, PAGE),
     "team-size": ("Projektgruppen ska bestå av tre personer.", "Målsättning", PAGE),
+    "where-the-project-works": (
+        "Projektet ska genomföra kompetensutveckling i sju kommuner.",
+        None,
+        PAGE,
+    ),
+    "panel-of-speakers": ("I panelen satt tre personer.", None, TALK),
+    "conference-attendance": (
+        "Cirka 150 personer deltog under konferensens två dagar.",
+        None,
+        TALK,
+    ),
     "population": ("I Malmö bor 340 000 invånare.", None, TALK),
 }
 

@@ -136,7 +136,7 @@ def _goal_reason(
     if r.unit == "percent":
         reason = _percent_reason(cues, r, s)
     else:
-        reason = _count_reason(r, cues, r.m.start - s)
+        reason = _count_reason(r, text, s, cues, ctx)
     return reason or _support_reason(r, cues, ctx)
 
 
@@ -174,13 +174,20 @@ def _percent_reason(cues: Cues, r: _Reading, s: int) -> str | None:
     return "financing or staffing share" if cues.has("RESOURCE") else None
 
 
-def _count_reason(r: _Reading, cues: Cues, rel: int) -> str | None:
+def _count_reason(r: _Reading, text: str, s: int, cues: Cues, ctx: _Context) -> str | None:
+    rel = r.m.start - s
     if r.c.cls in ("staff", "population"):
         return "staff" if r.c.cls == "staff" else "context statistic"
     if r.c.cls not in COUNTED and not (r.c.marked or r.c.per):
         return "nothing counted"
-    if r.c.cls == "org" and cues.has("SETUP"):
+    if r.c.cls in ("org", "place") and cues.has("SETUP"):
         return "set-up"
+    locative = _word_before(text, r.m.qualifier_start or r.m.start, s) in ("i", "inom")
+    if r.c.cls == "place" and ctx.genre == "project_page" and locative:
+        return "set-up"  # `i sju kommuner`: where the project works
+    vague = r.c.noun and r.c.noun.lower() in read_terms()["vague_person"]
+    if ctx.genre == "presentation" and vague and not (cues.has("GOAL") or cues.has("OUTCOME")):
+        return "no result cue"  # `I panelen satt tre personer`
     if r.c.cls == "person" and (cues.has("TEAM", 0, rel) or cues.has("TEAM", rel - 5, rel + 1)):
         return "set-up"
     return None

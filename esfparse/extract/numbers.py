@@ -327,7 +327,7 @@ _WORD_RE = re.compile(
 _COUNT_BEFORE_RE = re.compile(
     r"\bantal(?:et)?\s+([^\W\d_]+)", re.IGNORECASE
 )  # `Antalet deltagare ... 250`
-COUNTED = ("person", "output", "org")  # noun classes a goal can count
+COUNTED = ("person", "output", "org", "place")  # noun classes a goal can count
 
 
 @lru_cache(maxsize=1)
@@ -350,10 +350,18 @@ def noun_class(word: str) -> str | None:
 
     >>> noun_class("företagskontakter"), noun_class("Rekryteringscoacher"), noun_class("veckor")
     ('output', 'staff', 'time')
-    >>> noun_class("projektmedarbetare"), noun_class("svår") is None
-    ('staff', True)
+    >>> noun_class("projektmedarbetare"), noun_class("personerna"), noun_class("svår") is None
+    ('staff', 'person', True)
     """
-    w, nouns = word.lower(), _nouns()
+    w = word.lower()
+    found = _compound_class(w)
+    if found is None and w.endswith(("na", "en")):  # definite plural: personerna, företagen
+        found = _compound_class(w[:-2])
+    return found
+
+
+def _compound_class(w: str) -> str | None:
+    nouns = _nouns()
     if w in nouns:
         return nouns[w]
     return next((nouns[w[i:]] for i in range(3, len(w) - 2) if w[i:] in nouns), None)
