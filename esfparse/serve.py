@@ -8,6 +8,11 @@ queries (as SQL), so this module holds only the logic. The metadata uses the
 Datasette 0.65 format (everything in ``metadata.json``; the 1.0 alphas move
 facets, queries and plugin settings to ``datasette.yaml``).
 
+The server also registers a small in-process plugin (no extra dependency):
+``/-/review/<sha256>`` re-reads a stored document from its ``documents.path`` and
+returns its review page (``esfparse.review``), and the ``path`` cells of the
+``documents`` table link to it.
+
 >>> spec = load_spec()
 >>> sorted(spec["queries"])[:2]
 ['employment_goals_by_region', 'money_by_county']
@@ -17,9 +22,13 @@ facets, queries and plugin settings to ``datasette.yaml``).
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import hashlib
+import html
 import json
 import sys
+import types
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -201,10 +210,12 @@ def build_metadata(db: sqlite_utils.Database, name: str | None = None) -> dict[s
 
 def default_metadata() -> dict[str, Any]:
     """The metadata for a fresh database named ``esfparse`` (what the committed file holds)."""
+    from .entities import rebuild_entities
     from .store import ensure_schema
 
     db = sqlite_utils.Database(memory=True)
     ensure_schema(db)
+    rebuild_entities(db)
     ensure_views(db)
     return build_metadata(db, name=DEFAULT_NAME)
 
@@ -234,6 +245,136 @@ def write_metadata(db_path: str | Path, out_path: str | Path) -> None:
     Path(out_path).write_text(text, encoding="utf-8")
 
 
+# ---------------------------------------------------------------- review pages
+
+
+REVIEW_PLUGIN = "esfparse.review_pages"
+"""Name of the in-process Datasette plugin that serves review pages (shown in /-/plugins)."""
+REVIEW_PATH = "/-/review/{sha256}"
+_REVIEW_ROUTE = r"^/-/review/(?P<sha256>[0-9a-f]{64})$"
+_REVIEW_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+                   "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+_ENTITY_TABLES = ("organisation_entities", "organisation_names", "organisation_merges",
+                  "project_organisation_entities")
+
+
+def _stored_file(path: str, db_file: str | None) -> Path | None:
+    """The file a stored `documents.path` names: as written (from the working directory), else beside the database."""
+    given = Path(path)
+    candidates = [given] if given.is_absolute() or not db_file else [given, Path(db_file).parent / given]
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def review_page(sha256: str, path: str, db_file: str | None = None) -> tuple[int, str]:
+    """(HTTP status, HTML) of the review page of the stored document `sha256` whose file is at `path`.
+
+    200 with the page; 404 when the file is gone or unreadable; 409 when its content changed since it
+    was ingested (the page would not match the stored rows). Slow (it parses): call it off the event loop.
+    """
+    from .errors import EsfparseError
+    from .pipeline import extract_document
+    from .readers import read
+    from .review import render_review
+
+    file = _stored_file(path, db_file)
+    if file is None:
+        return 404, _message_page("Document file not found", f"{path} no longer exists (looked in the working "
+                                  "directory and next to the database). Serve from the directory you ingested "
+                                  "from, or ingest the file again.")
+    try:
+        if _file_sha256(file) != sha256:
+            return 409, _message_page("Document changed", f"{file} has changed since it was ingested; run "
+                                      "`esfparse ingest` on it again to review the current content.")
+        doc = read(file)
+    except (OSError, EsfparseError) as exc:
+        return 404, _message_page("Document cannot be read", f"{file}: {exc}")
+    return 200, render_review(doc, extract_document(doc))
+
+
+def _message_page(title: str, message: str) -> str:
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>\n")
+
+
+async def _stored_paths(datasette: Any, sha256: str) -> list[tuple[str, str | None]]:
+    """(documents.path, database file) for the document `sha256` in every served database that has it."""
+    found = []
+    for name, db in datasette.databases.items():
+        if name == "_internal" or db.is_memory or not await db.table_exists("documents"):
+            continue
+        rows = (await db.execute("select path from documents where sha256 = ?", [sha256])).rows
+        found += [(row[0], db.path) for row in rows if row[0]]
+    return found
+
+
+async def _review_view(datasette: Any, request: Any) -> Any:
+    from datasette.utils.asgi import Response
+
+    sha = request.url_vars["sha256"]
+    stored = await _stored_paths(datasette, sha)
+    if not stored:
+        return Response.html(_message_page("Unknown document", f"No document {sha} in the served databases."),
+                             status=404, headers=_REVIEW_HEADERS)
+    status, page = 404, ""
+    for path, db_file in stored:  # the first copy that can be reviewed
+        status, page = await asyncio.get_running_loop().run_in_executor(None, review_page, sha, path, db_file)
+        if status == 200:
+            break
+    return Response.html(page, status=status, headers=_REVIEW_HEADERS)
+
+
+def _review_cell(row: Any, value: Any, column: str, table: str | None, datasette: Any) -> Any:
+    """`documents.path` cells: the path (escaped) and a link to the document's review page."""
+    if table != "documents" or column != "path" or not isinstance(value, str):
+        return None
+    try:
+        sha = row["sha256"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(sha, str) or len(sha) != 64:
+        return None
+    from markupsafe import Markup, escape
+
+    href = datasette.urls.path(REVIEW_PATH.format(sha256=sha))
+    return Markup(f'{escape(value)} <a class="esfparse-review" href="{escape(href)}" '
+                  f'title="Text with every extracted value highlighted">review</a>')
+
+
+def review_plugin() -> types.ModuleType:
+    """The plugin module: a `register_routes` hook for the review route and a `render_cell` hook for the links."""
+    from datasette import hookimpl
+
+    plugin = types.ModuleType(REVIEW_PLUGIN, "esfparse review pages in Datasette")
+
+    @hookimpl
+    def register_routes(datasette: Any) -> list[tuple[str, Any]]:
+        return [(_REVIEW_ROUTE, _review_view)]
+
+    @hookimpl
+    def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+        return _review_cell(row, value, column, table, datasette)
+
+    plugin.register_routes = register_routes  # type: ignore[attr-defined]
+    plugin.render_cell = render_cell  # type: ignore[attr-defined]
+    return plugin
+
+
+def register_review_plugin() -> None:
+    """Register the review plugin with Datasette's plugin manager, once per process."""
+    from datasette.plugins import pm
+
+    if not pm.has_plugin(REVIEW_PLUGIN):
+        pm.register(review_plugin(), name=REVIEW_PLUGIN)
+
+
 # ---------------------------------------------------------------- server
 
 
@@ -241,6 +382,7 @@ def make_datasette(db_path: str | Path, immutable: bool = True, metadata: dict[s
     """A configured ``Datasette`` instance for one esfparse database (used by the server and tests)."""
     from datasette.app import Datasette
 
+    register_review_plugin()
     path = str(db_path)
     if metadata is None:
         db = open_readonly(path)
@@ -252,11 +394,21 @@ def make_datasette(db_path: str | Path, immutable: bool = True, metadata: dict[s
                      metadata=metadata, settings={"sql_time_limit_ms": 3000})
 
 
+def _has_entities(db: sqlite_utils.Database) -> bool:
+    present = {*db.table_names(), *db.view_names()}
+    return all(t in present for t in _ENTITY_TABLES)
+
+
 def _prepare(db_path: str, immutable: bool) -> None:
-    """Bring the views up to date when allowed; otherwise say what is missing."""
+    """Bring the views (and absent organisation entities) up to date when allowed; else say what is missing."""
     if not immutable:
+        from .entities import rebuild_entities
+
         db = sqlite_utils.Database(db_path)
         try:
+            if not _has_entities(db) and "organisations" in db.table_names():
+                counts = rebuild_entities(db)
+                print(f"esfparse: built organisation entities ({counts['entities']} organisations)", file=sys.stderr)
             for name in ensure_views(db):
                 print(f"esfparse: created view {name}", file=sys.stderr)
         finally:
@@ -267,6 +419,9 @@ def _prepare(db_path: str, immutable: bool) -> None:
         if not views_current(db):
             print(f"esfparse: {db_path} lacks the current map view (project_places); run `esfparse ingest` "
                   "on it again or serve it once with --mutable", file=sys.stderr)
+        if not _has_entities(db):
+            print(f"esfparse: {db_path} lacks the organisation entity tables; run `esfparse ingest` on it again "
+                  "or serve it once with --mutable", file=sys.stderr)
     finally:
         db.close()
     wal = Path(f"{db_path}-wal")
@@ -283,7 +438,7 @@ def run_server(db_path: str, host: str = "127.0.0.1", port: int = 8001, immutabl
     ds = make_datasette(db_path, immutable=immutable)
     name = Path(db_path).stem
     print(f"esfparse: serving {db_path} {'read-only' if immutable else 'writable'} at "
-          f"http://{host}:{port}/{name}  (Ctrl-C stops)", file=sys.stderr)
+          f"http://{host}:{port}/{name}  (Ctrl-C stops; review pages at /-/review/<sha256>)", file=sys.stderr)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
 
 

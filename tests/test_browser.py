@@ -1,5 +1,6 @@
 """A real browser against `esfparse serve`: headless Chromium loads the projects table, searches,
-applies a facet and opens the map, saving screenshots to docs/screenshots/.
+applies a facet and opens the map, saving screenshots to docs/screenshots/; it also follows a
+document's review link (no screenshot).
 
 Chromium (Debian's `chromium` package; `.ci/run` installs it) is driven over the
 DevTools protocol on a pipe (`--remote-debugging-pipe`), so no Python package is
@@ -182,6 +183,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`esfparse serve` on the ingested corpus/raw, on a free localhost port."""
+    from esfparse.entities import rebuild_entities
     from esfparse.serve import ensure_views
 
     import sqlite_utils
@@ -189,6 +191,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_path = tmp_path_factory.mktemp("browser") / "esfparse.db"
     run_ingest([(p, None) for p in sorted(RAW.glob("*.txt"))], str(db_path), progress=False)
     db = sqlite_utils.Database(db_path)
+    rebuild_entities(db)  # what every ingest ends with
     ensure_views(db)
     db.close()
     port = _free_port()
@@ -273,3 +276,13 @@ def test_map(server: str, browser: Browser) -> None:
     assert browser.js("!!document.querySelector('.leaflet-container')")
     shot = browser.screenshot("map", ".leaflet-container", whole=True)
     assert shot.stat().st_size > 1000
+
+
+def test_review_link(server: str, browser: Browser) -> None:
+    browser.goto(f"{server}/esfparse/documents?title=Galaxhopen")
+    href = browser.js("document.querySelector('td.col-path a.esfparse-review').getAttribute('href')")
+    assert href.startswith("/-/review/")
+    browser.follow("document.querySelector('td.col-path a.esfparse-review').click()")
+    assert browser.js("location.pathname") == href
+    assert browser.js("document.title").startswith("Review: ")
+    assert browser.js("document.querySelectorAll('pre.doc mark[id^=span-]').length") > 0

@@ -18,6 +18,7 @@ import sqlite_utils
 pytest.importorskip("datasette", reason="datasette is in the `serve`/`test` extras")
 
 from esfparse import serve  # noqa: E402
+from esfparse.entities import rebuild_entities  # noqa: E402
 from esfparse.ingest import run_ingest  # noqa: E402
 from esfparse.models import (  # noqa: E402
     DocumentInfo, Evidence, Extraction, Goal, MunicipalityRef, OrganisationRef, Problem, Record, Section,
@@ -62,6 +63,17 @@ def _synthetic(path: Path) -> Path:
     store_extraction(db, Extraction(document=_doc(1), record=a, problems=[
         Problem(code="money.cofinancing_mismatch", severity="warning", message="rate differs")]), "test")
     store_extraction(db, Extraction(document=_doc(2), record=b), "test")
+    rebuild_entities(db)  # what every ingest ends with
+    serve.ensure_views(db)
+    db.close()
+    return path
+
+
+def _ingest(path: Path, files: list[Path]) -> Path:
+    """A database as `esfparse ingest` leaves it: the files stored, the organisation entities and views built."""
+    run_ingest([(f, None) for f in files], str(path), progress=False)
+    db = sqlite_utils.Database(path)
+    rebuild_entities(db)
     serve.ensure_views(db)
     db.close()
     return path
@@ -103,7 +115,8 @@ def test_every_table_and_column_is_described(synthetic: Path, ds: Any) -> None:
     meta = _json(ds, "/-/metadata.json")["databases"]["esf"]["tables"]
     listing = _json(ds, "/esf.json")
     shown = [*listing["tables"], *listing["views"]]
-    assert {"projects", "sections", "goals", "municipalities", "problems", "project_places"} <= {
+    assert {"projects", "sections", "goals", "municipalities", "problems", "project_places", "organisation_entities",
+            "organisation_names", "organisation_merges", "project_organisation_entities"} <= {
         t["name"] if isinstance(t, dict) else t for t in shown}
     for table, columns in serve.browsable(db).items():
         assert meta[table]["description"], table
@@ -126,8 +139,13 @@ def test_metadata_settings(synthetic: Path) -> None:
     assert md["title"] and md["description"] and md["source"] and md["license"]
     tables = md["databases"]["esf"]["tables"]
     for table, label in (("municipalities", "name"), ("organisations", "name"), ("documents", "title"),
-                         ("nuts2_regions", "name"), ("counties", "name")):
+                         ("nuts2_regions", "name"), ("counties", "name"), ("organisation_entities", "canonical_name")):
         assert tables[table]["label_column"] == label
+    assert tables["organisation_entities"]["facets"] == ["kind"]
+    assert tables["organisation_entities"]["description"] == (
+        "One organisation behind the names as written, with its kind, SCB code and org.nr.")
+    assert tables["project_organisation_entities"]["description"].startswith(
+        "Each role in each document with the resolved organisation (who partners with whom)")
     assert tables["projects"]["sort_desc"] == "esf_grant_sek"
     assert md["plugins"]["datasette-cluster-map"] == {"latitude_column": "latitude", "longitude_column": "longitude"}
 
@@ -180,6 +198,14 @@ def test_foreign_keys_show_labels(ds: Any) -> None:
     assert {r["municipality_code"]["label"] for r in rows} == {"Krokom", "Östersund", "Stockholm"}
     rows = _json(ds, "/esf/projects.json?_shape=objects&_labels=on&region_nuts2=SE32")["rows"]
     assert rows[0]["region_nuts2"]["label"] == "Mellersta Norrland"
+    rows = _json(ds, "/esf/organisation_names.json?_shape=objects&_labels=on")["rows"]
+    assert {(r["organisation_id"]["label"], r["entity_id"]["label"]) for r in rows} == {
+        ("Krokoms kommun", "Krokoms kommun"), ("Stockholms stad", "Stockholms stad"),
+        ("Länsstyrelsen Jämtland", "Länsstyrelsen")}
+    rows = _json(ds, "/esf/organisation_entities.json?_shape=objects&_labels=on&kind=municipality")["rows"]
+    assert {r["municipality_code"]["label"] for r in rows} == {"Krokom", "Stockholm"}
+    facets = _json(ds, "/esf/organisation_entities.json")["facet_results"]["kind"]["results"]
+    assert {(f["value"], f["count"]) for f in facets} == {("municipality", 2), ("state_agency", 1)}
 
 
 def test_full_text_search(ds: Any) -> None:
@@ -217,12 +243,38 @@ def test_canned_queries_have_known_answers(ds: Any) -> None:
     found = {(r["title"], r["matched_in"]) for r in _query(ds, "search_projects", q="stöd")}
     assert found == {("Vägen till arbete <i>A</i>", "section")}
     assert _query(ds, "search_projects", q='"odd') == []
+    pairs = {(frozenset((r["organisation_a"], r["organisation_b"])), r["projects"])
+             for r in _query(ds, "partner_pairs")}
+    assert pairs == {(frozenset(("Krokoms kommun", "Länsstyrelsen")), 1),
+                     (frozenset(("Krokoms kommun", "Stockholms stad")), 1)}
+    only = _query(ds, "partner_pairs", organisation="Stockholms")
+    assert [{r["organisation_a"], r["organisation_b"]} for r in only] == [{"Krokoms kommun", "Stockholms stad"}]
+
+
+def test_partner_pairs_leave_out_mentions(tmp_path: Path) -> None:
+    """Two organisations only mentioned together (a presentation) are no pair; shared projects are counted."""
+    path = tmp_path / "pairs.db"
+    db = open_db(str(path))
+    refs = [("Arbetsförmedlingen", "owner"), ("Försäkringskassan", "partner")]
+    for n in (1, 2):
+        record = Record(kind="project_page", title=f"P{n}", organisations=[
+            OrganisationRef(name=name, role=role, source="list", evidence=EV) for name, role in refs])
+        store_extraction(db, Extraction(document=_doc(n), record=record), "test")
+    talk = Record(kind="presentation", title="Talk", organisations=[
+        OrganisationRef(name=name, role="mentioned", source="text", evidence=EV)
+        for name in ("Skatteverket", "Vinnova")])
+    store_extraction(db, Extraction(document=_doc(3), record=talk), "test")
+    rebuild_entities(db)
+    db.close()
+    rows = _json(serve.make_datasette(path), "/pairs/partner_pairs.json?_shape=array")
+    assert [({r["organisation_a"], r["organisation_b"]}, r["projects"]) for r in rows] == [
+        ({"Arbetsförmedlingen", "Försäkringskassan"}, 2)]
 
 
 def test_every_canned_query_is_tested() -> None:
     assert set(serve.load_spec()["queries"]) == {
         "projects_in_municipality", "money_by_county", "money_by_region", "employment_goals_by_region",
-        "organisations_by_projects", "projects_with_problems", "search_projects"}
+        "organisations_by_projects", "projects_with_problems", "search_projects", "partner_pairs"}
 
 
 # ---------------------------------------------------------------- map and escaping
@@ -255,13 +307,19 @@ def test_document_text_is_escaped(ds: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus_ds(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    path = tmp_path_factory.mktemp("corpus") / "esfparse.db"
-    run_ingest([(p, None) for p in sorted(RAW.glob("*.txt"))], str(path), progress=False)
-    db = sqlite_utils.Database(path)
-    serve.ensure_views(db)
-    db.close()
-    return serve.make_datasette(path)
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _ingest(tmp_path_factory.mktemp("corpus") / "esfparse.db", sorted(RAW.glob("*.txt")))
+
+
+@pytest.fixture(scope="module")
+def corpus_ds(corpus_db: Path) -> Any:
+    return serve.make_datasette(corpus_db)
+
+
+def test_corpus_is_described(corpus_db: Path) -> None:
+    db = sqlite_utils.Database(corpus_db)
+    assert {"organisation_entities", "project_organisation_entities"} <= set(serve.browsable(db))
+    assert serve.undescribed(db) == []
 
 
 CORPUS_PARAMS = {"projects_in_municipality": {"municipality": "Stockholm"}, "search_projects": {"q": "arbete"}}
@@ -300,3 +358,75 @@ def test_serving_an_old_database(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert not serve.views_current(serve.open_readonly(path))
     serve._prepare(str(path), immutable=False)  # --mutable: the view is added
     assert serve.views_current(serve.open_readonly(path))
+
+
+def test_serving_without_entities(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "old.db"
+    db = open_db(str(path))
+    serve.ensure_views(db)
+    db.close()
+    serve._prepare(str(path), immutable=True)
+    assert "organisation entity tables" in capsys.readouterr().err
+    serve._prepare(str(path), immutable=False)  # --mutable: the entities are built
+    assert "organisation_entities" in serve.open_readonly(path).table_names()
+
+
+# ---------------------------------------------------------------- review pages
+
+
+def _sha(ds: Any, db: str, title: str) -> str:
+    rows = _json(ds, f"/{db}/documents.json?_shape=array&title={title}")
+    assert len(rows) == 1, rows
+    return str(rows[0]["sha256"])
+
+
+def test_review_page_of_a_corpus_document(corpus_ds: Any) -> None:
+    sha = _sha(corpus_ds, "esfparse", "Galaxhopen")
+    (page,) = _get(corpus_ds, f"/-/review/{sha}")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert '<mark class="g-header"' in page.text and 'id="span-1"' in page.text
+    assert "<title>Review: " in page.text and "<script" not in page.text
+
+
+def test_documents_link_to_their_review_pages(corpus_ds: Any) -> None:
+    shas = [r["sha256"] for r in _json(corpus_ds, "/esfparse/documents.json?_shape=array&_size=max")]
+    (table,) = _get(corpus_ds, "/esfparse/documents?_size=max")
+    assert all(f'href="/-/review/{sha}"' in table.text for sha in shas)
+    (row,) = _get(corpus_ds, f"/esfparse/documents/{shas[0]}")
+    assert f'href="/-/review/{shas[0]}"' in row.text
+    assert serve.REVIEW_PLUGIN in {p["name"] for p in _json(corpus_ds, "/-/plugins.json")}
+    assert not corpus_ds.databases["esfparse"].is_mutable  # still read-only
+
+
+def test_review_unknown_documents(corpus_ds: Any, ds: Any) -> None:
+    missing, bad, synthetic_doc = _get(corpus_ds, f"/-/review/{'0' * 64}", "/-/review/../../etc/passwd",
+                                       f"/-/review/{'01' * 32}")
+    assert missing.status_code == 404 and "Unknown document" in missing.text
+    assert bad.status_code == 404 and synthetic_doc.status_code == 404
+    (gone,) = _get(ds, f"/-/review/{'01' * 32}")  # stored as synthetic/page1.txt, which does not exist
+    assert gone.status_code == 404 and "synthetic/page1.txt" in gone.text
+
+
+def test_review_escapes_the_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (RAW / "dev04.txt").read_text(encoding="utf-8")
+    assert "Fler undersköterskor\n" in text
+    (tmp_path / "docs").mkdir()
+    source = tmp_path / "docs" / "evil.txt"
+    source.write_text(text.replace("Fler undersköterskor\n", f"Fler {SCRIPT} undersköterskor\n", 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # ingested by a relative path: found next to the database when served elsewhere
+    path = _ingest(tmp_path / "evil.db", [Path("docs/evil.txt")])
+    monkeypatch.chdir(RAW)
+    evil = serve.make_datasette(path)
+    sha = _json(evil, "/evil/documents.json?_shape=array")[0]["sha256"]
+    (page,) = _get(evil, f"/-/review/{sha}")
+    assert page.status_code == 200, page.text[:300]
+    assert "&lt;script&gt;alert(" in page.text and "<mark" in page.text
+    assert SCRIPT not in page.text and "<script" not in page.text
+
+    source.write_text(text, encoding="utf-8")  # changed since the ingest
+    (changed,) = _get(evil, f"/-/review/{sha}")
+    assert changed.status_code == 409 and "ingest" in changed.text
+    source.unlink()
+    (gone,) = _get(evil, f"/-/review/{sha}")
+    assert gone.status_code == 404 and "docs/evil.txt" in gone.text
