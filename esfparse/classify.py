@@ -7,7 +7,7 @@ import re
 from .document import Document
 from .parsers.header import Header, read_header
 
-# `22-044-S07 - Titel` (ESF+ diarienummer) or `2019/00446 - Titel` (project number) as a title line.
+# `23-101-S05 - Titel` (ESF+ diarienummer) or `2019/00446 - Titel` (project number) as a title line.
 _ID_TITLE_RE = re.compile(r"^\s*(?:\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})\s+[-–]\s+\S", re.MULTILINE)
 _BULLET_RE = re.compile(r"^\s*(?:[-•❖*–▪●◦]|\(cid:\d+\)|\d+\.)\s+\S", re.MULTILINE)
 # Cues of talks, slide decks and conference write-ups.

@@ -13,7 +13,7 @@ kinds a typo apart are merged; municipalities, regions and agencies never by sim
 ('Arbetsförmedlingen', 'state_agency', 'Östersund')
 >>> r = resolve_name("Krokoms kommun, Kommunstyrelsen"); (r.canonical, r.municipality_code, r.unit)
 ('Krokoms kommun', '2309', 'Kommunstyrelsen')
->>> r = resolve_name("Manpwer"); (r.canonical, r.kind, round(r.score))
+>>> r = resolve_name("Manpowr"); (r.canonical, r.kind, round(r.score))
 ('Manpower', 'company', 93)
 >>> resolve_name("Birka Folkhögskola").canonical
 'Birka folkhögskola'

@@ -159,7 +159,7 @@ class Record(BaseModel):
     programme_area_code: str | None = Field(default=None, description="Programme area code (`2`, `1.1`, `A`).")
     programme_area_name: str | None = Field(default=None, description="Programme area name, when given.")
     phase: str | None = Field(default=None, description="Project phase (Förprojektering, Genomförande).")
-    diarienummer: str | None = Field(default=None, description="ESF+ case number (`22-044-S07`).")
+    diarienummer: str | None = Field(default=None, description="ESF+ case number (`23-101-S05`).")
     project_number: str | None = Field(default=None, description="Project number (`2015/00963`).")
     utlysning: str | None = Field(default=None, description="Call (utlysning) number.")
     fund: str | None = Field(default=None, description="Fund (`ESF+`).")

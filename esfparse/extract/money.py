@@ -10,7 +10,7 @@ from dataclasses import dataclass
 _AMOUNT_RE = re.compile(
     r"""
     (?P<num>
-        \d{1,3}(?:[ \u00a0\u202f.]\d{3})+     # grouped thousands: 8 625 810 / 8.625.810
+        \d{1,3}(?:[ \u00a0\u202f.]\d{3})+     # grouped thousands: 4 512 300 / 8.625.810
         (?:,\d{1,2})?                         # optional decimals: ,52
       | \d+(?:[,.]\d+)?                       # plain: 11650 / 8,6
     )
@@ -41,8 +41,8 @@ class Money:
 def parse_money(text: str, default_currency: str = "SEK") -> Money | None:
     """Parse the first amount in `text`.
 
-    >>> parse_money("8 625 810 kr")
-    Money(amount=8625810.0, currency='SEK', start=0, end=12)
+    >>> parse_money("4 512 300 kr")
+    Money(amount=4512300.0, currency='SEK', start=0, end=12)
     >>> parse_money("3 544 067,52 €").amount
     3544067.52
     >>> parse_money("8,6 mkr").amount

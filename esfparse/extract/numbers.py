@@ -110,7 +110,7 @@ _SKIP_RE = re.compile(
     | \d{4}-\d{2}(?:-\d{2})?                      # ISO dates and months 2010-01-18, 2021-02
         (?:\s*-{1,2}\s*\d{4}-\d{2}(?:-\d{2})?)?    # ... and periods 2008-08--2009-08
     | \d+(?:[/:.]\d+)+                           # codes and times: 2015/00963, 2007:8, 1.1
-    | \d+-\d+-[^\W\d_]\w*                        # ESF+ case numbers 22-044-S07
+    | \d+-\d+-[^\W\d_]\w*                        # ESF+ case numbers 23-101-S05
     | \d+-[^\W\d_]\w*                            # compounds 3-R, 16-åringar
     """,
     re.VERBOSE,

@@ -1,7 +1,7 @@
 """The header block of a project page: label/value pairs in any of the project bank's layouts.
 
 Three shapes cover every layout the project bank has used:
-- glued (2007–13): ``Beviljat ESF-stöd8 625 810 kr`` — label and value on one line;
+- glued (2007–13): ``Beviljat ESF-stöd4 512 300 kr`` — label and value on one line;
 - stacked (2014–20): ``Projektägare`` on one line, the value on the next;
 - colon (newer, ESF+ and Kohesio): ``Projektägare:`` then the value on the next line,
   or ``Start date: 1 September 2023`` on one line.

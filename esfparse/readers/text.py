@@ -4,7 +4,7 @@ Encodings are detected, not guessed blindly: a BOM decides first; then strict
 UTF-8; then UTF-16 without BOM (by the pattern of NUL bytes); then
 charset-normalizer chooses among single-byte encodings (cp1252 / latin-1 / ...).
 No-break and thin spaces are kept as U+00A0 / U+202F in the text only where they
-sit between digits (they are thousands separators there, ``8 625 810``); the
+sit between digits (they are thousands separators there, ``4 512 300``); the
 money and number extractors accept them. Elsewhere they become plain spaces.
 """
 
