@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import Any, Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any
 
 from .document import Document
 from .errors import PROBLEM_CODES
@@ -154,9 +156,10 @@ def _completeness(r: Record, doc: Document | None) -> Iterator[Problem]:
         yield problem("parse.unknown_genre", "Neither a project page nor a presentation: no header labels, "
                       "no slide or talk cues.", evidence=_tail(doc))
     if r.truncated:
-        lost = ", ".join(r.truncated_sections) or "the rest of the text"
-        yield problem("doc.truncated", f"The text stops mid-sentence; cut off in or before: {lost}.",
-                      evidence=_tail(doc))
+        lost = "the rest is missing"
+        if r.truncated_sections:
+            lost = f"cut off in or before: {', '.join(r.truncated_sections)}"
+        yield problem("doc.truncated", f"The text stops mid-sentence; {lost}.", evidence=_tail(doc))
     if r.truncated and not r.sections:
         return  # cut off inside the header: the missing fields are lost, not missing
     for field in _REQUIRED.get(r.layout or "", ()):
@@ -271,20 +274,36 @@ def _value(r: Record, fields: str | tuple[str, ...]) -> tuple[str, Any]:
 
 def _field_conflicts(items: list[tuple[str, Record]], group: list[int],
                      fields: str | tuple[str, ...]) -> Iterator[tuple[str, Problem]]:
+    """One problem per file of the group whose value for `fields` other files contradict.
+
+    Files are bucketed by value, so a group of n snapshots costs O(n × distinct values).
+    """
     found = {i: _value(items[i][1], fields) for i in group}
-    values = {i: value for i, (_, value) in found.items() if value is not None}
-    if len({_comparable(v) for v in values.values()}) < 2:
+    buckets: dict[Any, list[int]] = defaultdict(list)
+    for i, (_, value) in found.items():
+        if value is not None:
+            buckets[_comparable(value)].append(i)
+    if len(buckets) < 2:
         return
-    for i, value in values.items():
-        path, record = items[i]
-        field = found[i][0]
-        others = [j for j in values if _comparable(values[j]) != _comparable(value) and items[j][0] != path]
-        if not others:
-            continue
-        named = ", ".join(f"{values[j]} in {items[j][0]}" for j in others[:_MAX_NAMED])
-        more = f" and {len(others) - _MAX_NAMED} more files" if len(others) > _MAX_NAMED else ""
-        yield path, problem("project.conflicting_duplicate", f"{field} is {value} here but {named}{more} "
-                            f"({_reason(record, items[others[0]][1])}).", field, record.evidence.get(field))
+    for key, members in buckets.items():
+        others = [j for other, js in buckets.items() if other != key for j in js]
+        same_path = Counter(items[j][0] for j in others)
+        for i in members:
+            path = items[i][0]
+            count = len(others) - same_path[path]
+            if count:
+                named = list(islice((j for j in others if items[j][0] != path), _MAX_NAMED))
+                yield path, _conflict(items, found, i, named, count)
+
+
+def _conflict(items: list[tuple[str, Record]], found: dict[int, tuple[str, Any]], i: int, named: list[int],
+              count: int) -> Problem:
+    record = items[i][1]
+    field, value = found[i]
+    listed = ", ".join(f"{found[j][1]} in {items[j][0]}" for j in named)
+    more = f" and {count - len(named)} more files" if count > len(named) else ""
+    return problem("project.conflicting_duplicate", f"{field} is {value} here but {listed}{more} "
+                   f"({_reason(record, items[named[0]][1])}).", field, record.evidence.get(field))
 
 
 def find_conflicting_duplicates(items: Iterable[tuple[str, Record]]) -> list[tuple[str, Problem]]:

@@ -22,6 +22,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "read.encoding_fallback": ("info", "The file was not UTF-8; its encoding was detected."),
     "parse.unknown_genre": ("warning", "Neither a project page nor a presentation."),
     "parse.invalid_field": ("error", "A field failed validation and was dropped."),
+    "parse.internal_error": ("error", "A bug in esfparse stopped this file; rerun with --debug and report it."),
     "doc.truncated": ("warning", "The document is cut off mid-text."),
     "header.missing_field": ("warning", "A header field the layout always has is missing."),
     "money.grant_exceeds_budget": ("error", "ESF grant is larger than the total budget."),

@@ -1,42 +1,114 @@
-"""Bulk ingestion: parse files (in worker processes) and store them through one writer."""
+"""Bulk ingestion: parse files (in worker processes) and store them through one writer.
+
+A bad file never stops a run: it costs one ``error:`` line on stderr and a ``read.unreadable`` row in
+``problems``. Only the database itself failing (cannot be opened, disk full, locked) ends the run,
+with one line too. Files too large to be one document are refused before parsing (see MAX_BYTES and
+MAX_CHARS). At the end of a run the cross-document rule runs over every stored project, so the
+``project.conflicting_duplicate`` rows always describe the whole database.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 import traceback
+from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import EsfparseError
+from .errors import EsfparseError, UnreadableDocument
+
+# A project page is ~20 kB and a long presentation a few hundred kB of text. Anything far beyond is
+# not one document (a concatenated dump, a log file), and would cost minutes and hundreds of MB.
+MAX_BYTES = 100_000_000  # refused before reading
+MAX_CHARS = 2_000_000  # refused after decoding, before parsing
+DUPLICATE_CODE = "project.conflicting_duplicate"
+# Errors from storing one document's values (e.g. an integer too large for SQLite): that file fails.
+_ROW_ERRORS = (OverflowError, ValueError, TypeError, sqlite3.IntegrityError, sqlite3.InterfaceError)
+_DEBUG = False
+
+
+def extract_path(path: str | Path) -> tuple[Any, Any]:
+    """Read, parse and check one file within the size limits: (Extraction, Document).
+
+    Raises UnreadableDocument for a file that cannot be read or is too large to be one document.
+    """
+    from .pipeline import extract_document
+    from .readers import read
+
+    size = _size(Path(path))
+    if size > MAX_BYTES:
+        raise UnreadableDocument(str(path), f"file too large ({size / 1e6:.0f} MB; the limit is "
+                                 f"{MAX_BYTES / 1e6:.0f} MB): split it into one file per document")
+    # Plain text has at least one character per 4 bytes (UTF-8, UTF-16, UTF-32): refuse before reading.
+    if size > 4 * MAX_CHARS and _is_plain_text(Path(path)):
+        raise _too_long(path, f"{size / 1e6:.0f} MB of text")
+    doc = read(path)
+    if len(doc.text) > MAX_CHARS:
+        raise _too_long(path, f"{len(doc.text):,} characters")
+    return extract_document(doc), doc
+
+
+def _too_long(path: str | Path, what: str) -> UnreadableDocument:
+    return UnreadableDocument(str(path), f"too long for one document ({what}; the limit is {MAX_CHARS:,} "
+                              "characters): split it into one file per page or presentation")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say why
+
+
+def _is_plain_text(path: Path) -> bool:
+    """True when the file's first bytes are neither PDF, HTML nor another known binary format."""
+    from .readers import sniff
+
+    try:
+        with path.open("rb") as f:
+            return sniff(f.read(8192), str(path)) == "text"
+    except (OSError, EsfparseError):
+        return False  # reading it will say why
 
 
 def _work(path: str) -> tuple[str, Any, str | None]:
     """Parse one file in a worker: (path, Extraction | None, error line | None)."""
-    from .pipeline import extract_file
-
     try:
-        return path, extract_file(path), None
+        return path, extract_path(path)[0], None
     except EsfparseError as exc:
         return path, None, str(exc)
-    except Exception as exc:  # a parser bug must not stop the run; reported per file
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run; reported per file
         return path, None, f"{path}: internal error {type(exc).__name__}: {exc} (rerun with --debug)" + (
             "\n" + traceback.format_exc() if _DEBUG else "")
 
 
-_DEBUG = False
-
-
 def run_ingest(files: list[tuple[Path, str | None]], db_path: str, workers: int | None = None, force: bool = False,
                progress: bool = True, debug: bool = False, paths: list[str] | None = None) -> dict[str, Any]:
-    """Ingest files into db_path; returns a summary dict. Never raises on a bad file."""
-    import click
+    """Ingest files into db_path; returns a summary dict. Never raises on a bad file.
 
-    from . import store
-    from .pipeline import PARSER_VERSION
+    A database that cannot be opened or written raises click.ClickException (one `Error:` line),
+    or the original exception with debug=True.
+    """
+    import click
 
     global _DEBUG
     _DEBUG = debug
+    try:
+        return _run(files, db_path, workers, force, progress, paths or [])
+    except (sqlite3.Error, OSError) as exc:
+        if debug:
+            raise
+        raise click.ClickException(f"{db_path}: database error: {exc} (documents already committed are kept; "
+                                   "fix it and run again)") from exc
+
+
+def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None, force: bool, progress: bool,
+         paths: list[str]) -> dict[str, Any]:
+    from . import store
+
     started = time.time()
     db = store.open_db(db_path)
     counts = {"files": len(files), "ingested": 0, "unchanged": 0, "failed": 0}
@@ -46,23 +118,46 @@ def run_ingest(files: list[tuple[Path, str | None]], db_path: str, workers: int 
             _fail(db, str(path), f"{path}: {error}", counts)
         else:
             todo.append(str(path))
-    results = _results(todo, workers)
-    with click.progressbar(results, length=len(todo), label="Ingesting", file=sys.stderr,
-                           show_pos=True) if progress else _nullbar(results) as bar:
+    with _bar(_results(todo, workers), len(todo), progress) as bar:
         for path, ex, error in bar:
-            if error or ex is None:
-                _fail(db, path, error or f"{path}: unreadable", counts)
-                continue
-            if not force and store.is_current(db, ex.document.sha256, path, PARSER_VERSION):
-                counts["unchanged"] += 1
-                continue
-            store.store_extraction(db, ex, PARSER_VERSION)
-            counts["ingested"] += 1
-    store.log_run(db, started, paths or [], counts, workers or 1)
+            _handle(db, path, ex, error, force, counts)
+    duplicates = store_duplicates(db)
+    store.log_run(db, started, paths, counts, workers or 1)
     tables = store.row_counts(db)
     db.close()
     return {**counts, "projects": tables.get("projects", 0), "presentations": tables.get("presentations", 0),
-            "goals": tables.get("goals", 0), "problems": tables.get("problems", 0), "tables": tables}
+            "goals": tables.get("goals", 0), "problems": tables.get("problems", 0),
+            "conflicting_duplicates": duplicates, "tables": tables}
+
+
+def _handle(db: Any, path: str, ex: Any, error: str | None, force: bool, counts: dict[str, int]) -> None:
+    """Store one parse result, or record why the file failed."""
+    from . import store
+    from .pipeline import PARSER_VERSION
+
+    if error or ex is None:
+        _fail(db, path, error or f"{path}: unreadable", counts)
+        return
+    if not force and store.is_current(db, ex.document.sha256, path, PARSER_VERSION):
+        counts["unchanged"] += 1
+        return
+    try:
+        store.store_extraction(db, ex, PARSER_VERSION)
+    except _ROW_ERRORS as exc:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")  # the document's savepoint is already undone; end its transaction
+        detail = "\n" + traceback.format_exc() if _DEBUG else ""
+        _fail(db, path, f"{path}: cannot store it: {type(exc).__name__}: {exc} (rerun with --debug){detail}", counts)
+        return
+    counts["ingested"] += 1
+
+
+def _bar(results: Iterator[tuple[str, Any, str | None]], length: int, progress: bool) -> Any:
+    import click
+
+    if progress:
+        return click.progressbar(results, length=length, label="Ingesting", file=sys.stderr, show_pos=True)
+    return _nullbar(results)
 
 
 class _nullbar:
@@ -87,7 +182,47 @@ def _fail(db: Any, path: str, message: str, counts: dict[str, int]) -> None:
     store.store_failure(db, path, first_line)
 
 
-def _results(todo: list[str], workers: int | None):
+def _results(todo: list[str], workers: int | None) -> Iterator[tuple[str, Any, str | None]]:
     """Yield (path, extraction, error) in input order, in-process or from a worker pool."""
     for path in todo:
         yield _work(path)
+
+
+# ---------------------------------------------------------------- cross-document rule
+
+# Columns of `projects` that identify a project or are compared between snapshots.
+_PROJECT_COLUMNS = ("title", "owner", "diarienummer", "project_number", "esf_grant_sek", "total_budget_sek",
+                    "esf_grant_eur", "total_budget_eur", "period_start", "period_end", "planned_participants",
+                    "participants", "region_nuts2", "programme_area_code")
+
+
+def stored_projects(db: Any) -> list[tuple[str, str, Any]]:
+    """(path, sha256, Record) for every stored project page, rebuilt from its row and evidence."""
+    from .models import Evidence, Record
+
+    evidence: dict[str, dict[str, Evidence]] = defaultdict(dict)
+    for sha, field, start, end, page in db.execute("select document_id, field, start, [end], page from evidence"):
+        evidence[sha][field] = Evidence(start=start, end=end, page=page)
+    columns = ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
+    sql = f"select d.path, d.sha256, {columns} from projects p join documents d on d.sha256 = p.document_id"
+    out = []
+    for path, sha, *values, rate in db.execute(sql + " order by d.path").fetchall():
+        data: dict[str, Any] = dict(zip(_PROJECT_COLUMNS, values, strict=True))
+        data["union_cofinancing_rate"] = None if rate is None else rate / 100
+        out.append((path, sha, Record(kind="project_page", evidence=evidence.get(sha, {}), **data)))
+    return out
+
+
+def store_duplicates(db: Any) -> int:
+    """Recompute the cross-document problems over the whole database; returns how many were stored."""
+    from . import store
+    from .checks import find_conflicting_duplicates
+
+    projects = stored_projects(db)
+    sha_of = {path: sha for path, sha, _ in projects}
+    found = find_conflicting_duplicates((path, record) for path, _, record in projects)
+    with db.atomic():
+        db.execute("delete from problems where code = ?", [DUPLICATE_CODE])
+        for path, problem in found:
+            store.insert_problems(db, [problem], sha_of[path], path)
+    return len(found)
