@@ -37,49 +37,56 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-def iter_files(paths: tuple[str, ...]) -> Iterator[tuple[Path, str | None]]:
-    """Files under `paths` (folders recursively, symlink loops and repeats skipped), with an error if any."""
-    seen: set[tuple[int, int]] = set()
+def iter_files(paths: tuple[str, ...], notices: list[str] | None = None) -> Iterator[tuple[Path, str | None]]:
+    """Files under `paths` (folders recursively), with an error if any.
+
+    Symlink loops and a file met twice are skipped; each skip is described in `notices`.
+    """
+    seen: dict[tuple[int, int], Path] = {}
+    notes = notices if notices is not None else []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            yield from _walk(p, seen)
+            yield from _walk(p, seen, notes)
         elif p.exists():
-            if _first_visit(p, seen):
+            if _first_visit(p, seen, notes):
                 yield p, None
         else:
             yield p, "no such file or directory"
 
 
-def _first_visit(p: Path, seen: set[tuple[int, int]]) -> bool:
+def _first_visit(p: Path, seen: dict[tuple[int, int], Path], notes: list[str]) -> bool:
     try:
         st = p.stat()
     except OSError:
         return True
     key = (st.st_dev, st.st_ino)
     if key in seen:
+        notes.append(f"skipped {p}: the same file as {seen[key]}")
         return False
-    seen.add(key)
+    seen[key] = p
     return True
 
 
-def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
-    visited_dirs: set[tuple[int, int]] = set()
+def _walk(root: Path, seen: dict[tuple[int, int], Path], notes: list[str]) -> Iterator[tuple[Path, str | None]]:
+    visited_dirs: dict[tuple[int, int], str] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         st = os.stat(dirpath)
-        if (st.st_dev, st.st_ino) in visited_dirs:
-            dirnames[:] = []  # a symlink loop: do not descend again
+        key = (st.st_dev, st.st_ino)
+        if key in visited_dirs:
+            dirnames[:] = []  # a symlink loop (or a second link to a folder): do not descend again
+            notes.append(f"skipped {dirpath}: a link back to {visited_dirs[key]} (symlink loop)")
             continue
-        visited_dirs.add((st.st_dev, st.st_ino))
+        visited_dirs[key] = dirpath
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             p = Path(dirpath) / name
-            if p.suffix.lower() in SUFFIXES and not name.startswith(".") and _first_visit(p, seen):
+            if p.suffix.lower() in SUFFIXES and not name.startswith(".") and _first_visit(p, seen, notes):
                 yield p, None
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("--db", "db_path", default="esfparse.db", show_default=True, help="SQLite database to create or update.")
 @click.option("--workers", type=int, default=None, help="Parser processes (default: number of CPU cores).")
 @click.option("--force", is_flag=True, help="Re-extract documents even when their content is unchanged.")
@@ -100,7 +107,10 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: in
     """
     from .ingest import run_ingest
 
-    files = list(iter_files(paths))
+    notices: list[str] = []
+    files = list(iter_files(paths, notices))
+    for note in notices:
+        click.echo(f"notice: {note}", err=True)
     started = time.time()
     summary = run_ingest(files, db_path, workers=workers, force=force, progress=not quiet and not as_json,
                          debug=ctx.obj["debug"], paths=list(paths))
@@ -201,7 +211,7 @@ def schema(out_dir: str, check: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="text for the terminal, markdown to hand on, json for scripts.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
@@ -222,7 +232,10 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, fail_on: str)
     """
     from .report import exit_code, render, validate_files
 
-    report = validate_files(list(iter_files(paths)), debug=ctx.obj["debug"])
+    notices: list[str] = []
+    report = validate_files(list(iter_files(paths, notices)), debug=ctx.obj["debug"])
+    for note in notices:
+        click.echo(f"notice: {note}", err=True)
     click.echo(render(report, fmt))
     sys.exit(exit_code(report, fail_on))
 

@@ -75,9 +75,12 @@ def _is_plain_text(path: Path) -> bool:
 
 
 def _work(path: str) -> tuple[str, Any, str | None]:
-    """Parse one file in a worker: (path, Extraction | None, error line | None)."""
+    """Parse one file in a worker: (path, rows by table | None, error line | None)."""
+    from .pipeline import PARSER_VERSION
+    from .store import prepare_rows
+
     try:
-        return path, extract_path(path)[0], None
+        return path, prepare_rows(extract_path(path)[0], PARSER_VERSION), None
     except EsfparseError as exc:
         return path, None, str(exc)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run; reported per file
@@ -108,48 +111,70 @@ def run_ingest(files: list[tuple[Path, str | None]], db_path: str, workers: int 
 def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None, force: bool, progress: bool,
          paths: list[str]) -> dict[str, Any]:
     from . import store
+    from .entities import rebuild_entities
+    from .parallel import default_workers
+    from .serve import ensure_views
 
     started = time.time()
+    workers = workers or default_workers()
     db = store.open_db(db_path)
     counts = {"files": len(files), "ingested": 0, "unchanged": 0, "failed": 0}
     todo: list[str] = []
     for path, error in files:
         if error:
             _fail(db, str(path), f"{path}: {error}", counts)
+        elif not force and _unchanged(db, path):
+            counts["unchanged"] += 1
         else:
             todo.append(str(path))
+    writer = store.Writer(db)
+    stored: set[str] = set()  # content hashes written in this run: a copy under another name is unchanged
     with _bar(_results(todo, workers), len(todo), progress) as bar:
-        for path, ex, error in bar:
-            _handle(db, path, ex, error, force, counts)
+        for path, rows, error in bar:
+            if rows is not None and rows["documents"][0]["sha256"] in stored:
+                counts["unchanged"] += 1
+                continue
+            if _handle(db, writer, path, rows, error, counts):
+                stored.add(rows["documents"][0]["sha256"])
+    writer.commit()
     duplicates = store_duplicates(db)
-    store.log_run(db, started, paths, counts, workers or 1)
+    rebuild_entities(db)
+    ensure_views(db)
+    store.log_run(db, started, paths, counts, workers)
     tables = store.row_counts(db)
     db.close()
     return {**counts, "projects": tables.get("projects", 0), "presentations": tables.get("presentations", 0),
             "goals": tables.get("goals", 0), "problems": tables.get("problems", 0),
-            "conflicting_duplicates": duplicates, "tables": tables}
+            "conflicting_duplicates": duplicates, "workers": workers, "tables": tables}
 
 
-def _handle(db: Any, path: str, ex: Any, error: str | None, force: bool, counts: dict[str, int]) -> None:
-    """Store one parse result, or record why the file failed."""
+def _unchanged(db: Any, path: Path) -> bool:
+    """True when this file's exact bytes were already stored by this parser version (no parse needed)."""
+    import hashlib
+
     from . import store
     from .pipeline import PARSER_VERSION
 
-    if error or ex is None:
-        _fail(db, path, error or f"{path}: unreadable", counts)
-        return
-    if not force and store.is_current(db, ex.document.sha256, path, PARSER_VERSION):
-        counts["unchanged"] += 1
-        return
     try:
-        store.store_extraction(db, ex, PARSER_VERSION)
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return False  # reading it in the worker will say why
+    return store.is_current(db, sha, str(path), PARSER_VERSION)
+
+
+def _handle(db: Any, writer: Any, path: str, rows: Any, error: str | None, counts: dict[str, int]) -> bool:
+    """Store one parse result, or record why the file failed; True when stored."""
+    if error or rows is None:
+        _fail(db, path, error or f"{path}: unreadable", counts)
+        return False
+    try:
+        writer.write(rows)  # its own savepoint: a failure undoes this document only
     except _ROW_ERRORS as exc:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")  # the document's savepoint is already undone; end its transaction
         detail = "\n" + traceback.format_exc() if _DEBUG else ""
         _fail(db, path, f"{path}: cannot store it: {type(exc).__name__}: {exc} (rerun with --debug){detail}", counts)
-        return
+        return False
     counts["ingested"] += 1
+    return True
 
 
 def _bar(results: Iterator[tuple[str, Any, str | None]], length: int, progress: bool) -> Any:
@@ -182,10 +207,11 @@ def _fail(db: Any, path: str, message: str, counts: dict[str, int]) -> None:
     store.store_failure(db, path, first_line)
 
 
-def _results(todo: list[str], workers: int | None) -> Iterator[tuple[str, Any, str | None]]:
-    """Yield (path, extraction, error) in input order, in-process or from a worker pool."""
-    for path in todo:
-        yield _work(path)
+def _results(todo: list[str], workers: int) -> Iterator[tuple[str, Any, str | None]]:
+    """Yield (path, rows, error) in input order, in-process or from a pool of parser processes."""
+    from .parallel import imap_ordered
+
+    yield from imap_ordered(_work, todo, workers)
 
 
 # ---------------------------------------------------------------- cross-document rule

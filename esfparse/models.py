@@ -146,10 +146,14 @@ class Record(BaseModel):
     contact_person: str | None = Field(default=None, description="Contact person (kontaktperson).")
     email: str | None = Field(default=None, description="Contact e-mail from the header.")
     phone: str | None = Field(default=None, description="Contact phone number as written.")
-    esf_grant_sek: int | None = Field(default=None, description="Granted ESF support (beviljat ESF-stöd), SEK.")
-    total_budget_sek: int | None = Field(default=None, description="Total project budget, SEK.")
-    esf_grant_eur: float | None = Field(default=None, description="EU contribution in EUR (Kohesio pages).")
-    total_budget_eur: float | None = Field(default=None, description="Total budget in EUR (Kohesio pages).")
+    # Bounds keep absurd values out as validation problems instead of failing at storage (SQLite INTEGER).
+    esf_grant_sek: int | None = Field(default=None, ge=0, le=10**13,
+                                      description="Granted ESF support (beviljat ESF-stöd), SEK.")
+    total_budget_sek: int | None = Field(default=None, ge=0, le=10**13, description="Total project budget, SEK.")
+    esf_grant_eur: float | None = Field(default=None, ge=0, le=10**12,
+                                        description="EU contribution in EUR (Kohesio pages).")
+    total_budget_eur: float | None = Field(default=None, ge=0, le=10**12,
+                                           description="Total budget in EUR (Kohesio pages).")
     period_start: date | None = Field(default=None, description="Project start date.")
     period_end: date | None = Field(default=None, description="Project end date.")
     region: str | None = Field(default=None, description="ESF region as written (`Mellersta Norrland`).")
@@ -174,9 +178,11 @@ class Record(BaseModel):
     cofinancing_rate_derived: float | None = Field(
         default=None, description="ESF grant / total budget, derived (fraction)."
     )
-    planned_participants: int | None = Field(default=None, description="Planned number of participants.")
+    planned_participants: int | None = Field(default=None, ge=0, le=10**9,
+                                             description="Planned number of participants.")
     participants: int | None = Field(
-        default=None, description="Number of participants (`Antal deltagare`), when not stated as planned.")
+        default=None, ge=0, le=10**9,
+        description="Number of participants (`Antal deltagare`), when not stated as planned.")
     extra: dict[str, str] = Field(default_factory=dict, description="Other header fields as label → value.")
     co_financiers: list[OrganisationRef] = Field(default_factory=list)
     partners: list[OrganisationRef] = Field(default_factory=list)

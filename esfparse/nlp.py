@@ -163,7 +163,10 @@ def _ends_in_abbreviation(text: str, end: int) -> bool:
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    s = _LEAD_RE.match(text, s, e).end()  # type: ignore[union-attr]
+    if s >= e:  # overlapping breaks (a sentence end right before an inline bullet): nothing between
+        return s, s
+    m = _LEAD_RE.match(text, s, e)
+    s = m.end() if m else s
     return s, s + len(text[s:e].rstrip())
 
 
@@ -180,7 +183,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         s = ps
         for stop, resume in _breaks(text, ps, pe):
             out.append(_strip(text, s, stop))
-            s = resume
+            s = max(s, resume)
         out.append(_strip(text, s, pe))
     return [(s, e) for s, e in out if e > s]
 

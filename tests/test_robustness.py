@@ -90,7 +90,8 @@ def test_bad_file_does_not_stop_the_run(tmp_path: Path) -> None:
     assert db["documents"] == 1 and db["projects"] == 1
 
 
-@pytest.mark.parametrize(("encoding", "codec"), [("cp1252", "cp1252"), ("utf-16", "utf-16"),
+# dev05 has no byte in 0x80–0x9F, where cp1252 and latin-1 differ, so its cp1252 bytes are read as latin-1.
+@pytest.mark.parametrize(("encoding", "codec"), [("cp1252", "latin-1"), ("utf-16", "utf-16"),
                                                  ("utf-16-be-with-bom", "utf-16")])
 def test_other_encodings_are_stored_with_a_note(tmp_path: Path, encoding: str, codec: str) -> None:
     page = tmp_path / f"dev05_{encoding}.txt"
@@ -114,8 +115,6 @@ def test_tiny_encoded_pages_are_stored(tmp_path: Path, name: str, encoding: str)
     assert "read.encoding_fallback" in db["problems"]
 
 
-@pytest.mark.xfail(strict=True, reason="reader gap: charset-normalizer picks mac_roman for "
-                   "dev04 in latin-1 (the same bytes as cp1252): `Fler underskˆterskor`")
 def test_latin1_page(tmp_path: Path) -> None:
     ingest(tmp_path, FILES / "latin1_page.txt")
     con = sqlite3.connect(tmp_path / "esf.db")
@@ -128,7 +127,6 @@ def test_latin1_page_is_stored_even_while_misdecoded(tmp_path: Path) -> None:
     assert db["documents"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="reader gap: a file of NUL bytes is valid UTF-8 and read as empty text")
 def test_nul_bytes_are_binary(tmp_path: Path) -> None:
     result, _ = ingest(tmp_path, FILES / "nul_bytes.txt")
     expected = (f"error: {FILES / 'nul_bytes.txt'}: binary data, not text (try a .pdf or .html file, or convert "
@@ -226,15 +224,17 @@ def test_missing_path(tmp_path: Path) -> None:
     assert db["problems"] == ["read.unreadable"]
 
 
-def test_value_too_large_for_sqlite_fails_that_file_only(tmp_path: Path) -> None:
+def test_absurd_amount_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     huge = tmp_path / "huge.txt"
     huge.write_text("Projekt Stor\n\nProjektägare\nExempelkommunen\nBeviljat ESF-stöd\n99999999999999999999999 kr\n"
                     "Total projektbudget\n1 kr\n\nSammanfattning\n\nText.\n", encoding="utf-8")
     result, db = ingest(tmp_path, huge, RAW / "dev04.txt")
-    expected = (f"error: {huge}: cannot store it: OverflowError: Python int too large to convert to SQLite "
-                "INTEGER (rerun with --debug)")
-    assert errors(result) == [expected]
-    assert result.exit_code == 1 and db["documents"] == 1 and db["integrity"] == "ok"
+    assert errors(result) == []
+    assert result.exit_code == 0 and db["documents"] == 2 and db["integrity"] == "ok"
+    con = sqlite3.connect(tmp_path / "esf.db")
+    rows = con.execute("select p.esf_grant_sek, pr.field from projects p join problems pr "
+                       "on pr.document_id = p.id where pr.code = 'parse.invalid_field'").fetchall()
+    assert rows == [(None, "esf_grant_sek")]
 
 
 def _boom(doc: Any) -> Any:

@@ -1,8 +1,12 @@
 """Bytes → normalised text: encoding detection, NFC, unified line breaks.
 
-Encodings are detected, not guessed blindly: a BOM decides first; then strict
-UTF-8; then UTF-16 without BOM (by the pattern of NUL bytes); then
-charset-normalizer chooses among single-byte encodings (cp1252 / latin-1 / ...).
+Encodings are detected, not guessed blindly: a BOM decides first; then UTF-16
+without BOM (by the pattern of NUL bytes); other NUL bytes mean binary data;
+then strict UTF-8; then the single-byte Western encodings are told apart by
+evidence: bytes 0x80–0x9F are printable in cp1252 (curly quotes, dashes, €)
+but control codes in latin-1, so text that uses them is cp1252 and text that
+does not is latin-1 (the two agree on every other byte). DOS (cp850) and Mac
+Roman text is recognised by where Swedish letters land.
 No-break and thin spaces are kept as U+00A0 / U+202F in the text only where they
 sit between digits (they are thousands separators there, ``4 512 300``); the
 money and number extractors accept them. Elsewhere they become plain spaces.
@@ -48,10 +52,6 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 return data.decode(name), name
             except UnicodeDecodeError as exc:
                 raise UnreadableDocument(path, f"invalid {name} text after its byte-order mark") from exc
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
     utf16 = _guess_utf16(data)
     if utf16:
         try:
@@ -60,6 +60,10 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
             pass
     if _looks_binary(data):
         raise UnreadableDocument(path, "binary data, not text (try a .pdf or .html file, or convert it to text)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     return _decode_single_byte(data, path)
 
 
@@ -80,28 +84,33 @@ def _guess_utf16(data: bytes) -> str | None:
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8000]
     if b"\x00" in sample:
-        return True
+        return True  # NUL bytes outside UTF-16/32 text mean binary data
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return controls > 0.05 * max(1, len(sample))
 
 
-def _decode_single_byte(data: bytes, path: str) -> tuple[str, str]:
-    from charset_normalizer import from_bytes  # deferred: only for non-UTF-8 input
+# Swedish letters in each single-byte encoding: the candidate that yields the most of them wins.
+_SWEDISH = set("åäöÅÄÖ")
+_C1 = bytes(range(0x80, 0xA0))
 
-    best = from_bytes(
-        data[:200_000], cp_isolation=["cp1252", "latin_1", "iso8859_15", "cp850", "mac_roman"]
-    ).best()
-    encoding = best.encoding if best is not None else "cp1252"
-    # cp1252 is a superset of latin-1 for printable text; prefer it when both decode.
-    if encoding in ("latin_1", "iso8859_15"):
+
+def _decode_single_byte(data: bytes, path: str) -> tuple[str, str]:
+    """cp1252 / latin-1 / cp850 / mac_roman, chosen by evidence in the bytes."""
+    best: tuple[int, str, str] | None = None
+    for encoding in ("cp1252", "cp850", "mac_roman"):
         try:
-            return data.decode("cp1252"), "cp1252"
+            text = data.decode(encoding)
         except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode(encoding), encoding
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise UnreadableDocument(path, "text in an unknown encoding; save it as UTF-8") from exc
+            continue
+        score = sum(1 for ch in text if ch in _SWEDISH)
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    if best is None:  # bytes undefined in cp1252 and the others: latin-1 decodes everything
+        return data.decode("latin-1"), "latin-1"
+    _, text, encoding = best
+    if encoding == "cp1252" and not any(b in _C1 for b in data):
+        encoding = "latin-1"  # no byte where the two differ: it is (also) plain latin-1
+    return text, encoding
 
 
 def normalise_text(text: str) -> str:
