@@ -81,11 +81,14 @@ def _guess_utf16(data: bytes) -> str | None:
     return None
 
 
+_TEXT_BYTES = bytes(range(9, 14)) + bytes(range(32, 256))
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8000]
     if b"\x00" in sample:
         return True  # NUL bytes outside UTF-16/32 text mean binary data
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample.translate(None, _TEXT_BYTES))  # what is left are control bytes
     return controls > 0.05 * max(1, len(sample))
 
 
