@@ -15,7 +15,7 @@ from typing import Iterator
 
 import click
 
-SUFFIXES = {".txt", ".text", ".html", ".htm", ".pdf", ".md"}
+SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".pdf"}
 
 
 
