@@ -18,6 +18,7 @@ from ..document import Document
 from ..errors import UnreadableDocument
 from . import html as _html
 from . import text as _text
+from .text import file_bytes
 
 __all__ = ["read", "read_bytes", "sniff"]
 
@@ -53,12 +54,7 @@ _ZIP_KINDS = [
 
 def read(path: str | Path) -> Document:
     """Read any supported file (text, HTML, PDF) into a Document."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise UnreadableDocument(str(p), f"cannot read file ({exc.strerror or exc})") from exc
-    return read_bytes(data, str(p))
+    return read_bytes(file_bytes(path), str(path))
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:

@@ -28,7 +28,7 @@ import lxml.html
 
 from ..document import Document, Table
 from ..errors import UnreadableDocument
-from .text import decode_bytes, normalise_text
+from .text import decode_bytes, file_bytes, normalise_text
 
 _DROP_TAGS = frozenset(
     "script style noscript template nav iframe frame object embed svg canvas map area audio "
@@ -107,12 +107,7 @@ class _Out:
 
 def read(path: str | Path) -> Document:
     """Read an HTML file into a Document."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise UnreadableDocument(str(p), f"cannot read file ({exc.strerror or exc})") from exc
-    return read_bytes(data, str(p))
+    return read_bytes(file_bytes(path), str(path))
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:

@@ -142,6 +142,8 @@ def document_from_text(text: str, path: str | None = None, fmt: str = "text", sh
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     """Decode and normalise a plain-text source."""
+    if not data:
+        raise UnreadableDocument(path, "empty file")
     text, encoding = decode_bytes(data, path)
     if not text.strip():
         raise UnreadableDocument(path, "empty file (only whitespace)")
@@ -151,13 +153,15 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     return doc
 
 
-def read(path: str | Path) -> Document:
-    """Read a plain-text file into a Document."""
+def file_bytes(path: str | Path) -> bytes:
+    """The bytes of a file, or UnreadableDocument saying why they cannot be read."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise UnreadableDocument(str(p), f"cannot read file ({exc.strerror or exc})") from exc
-    if not data:
-        raise UnreadableDocument(str(p), "empty file")
-    return read_bytes(data, str(p))
+
+
+def read(path: str | Path) -> Document:
+    """Read a plain-text file into a Document."""
+    return read_bytes(file_bytes(path), str(path))
