@@ -174,7 +174,7 @@ def main() -> int:
 
 def run(work: Path, args: argparse.Namespace) -> dict:
     pages = build_pages(work / "pages", args.pages)
-    small = build_pages(work / "small", args.small)
+    build_pages(work / "small", args.small)
     decks = build_decks(work / "decks", args.decks)
     db = work / "bench.db"
     r: dict = {"pages": len(pages), "decks": len(decks), "repeat": args.repeat, "cpus": os.cpu_count()}
