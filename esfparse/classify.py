@@ -12,10 +12,15 @@ _ID_TITLE_RE = re.compile(r"^\s*(?:\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})\s+[-–]\s+
 _BULLET_RE = re.compile(r"^\s*(?:[-•❖*–▪●◦]|\(cid:\d+\)|\d+\.)\s+\S", re.MULTILINE)
 # Cues of talks, slide decks and conference write-ups.
 _TALK_RE = re.compile(
-    r"\b(?:berättar|berättade|presentation|presenterade|föreläsning|föreläste|konferens|seminari\w*|"
-    r"talare|moderator|panel\w*|inledde|bild\s*\d+|Vill du veta mer|Tack!?$|Frågor\?)",
-    re.IGNORECASE | re.MULTILINE,
+    r"""\b(?:
+        berättar|berättade|presentation|presenterade|föreläsning|föreläste|föredrag   # talking
+      | (?:sa|säger|menar|betonade|lyfte\s+fram)\s+[A-ZÅÄÖ]                           # speech attribution
+      | konferens\w*|seminari\w*|webbinari\w*|nätverksträff\w*|workshop\w*|lärkonferens  # events
+      | talare|moderator|medverkande|panel\w*|inledde|bild\s*\d+                     # programme roles
+      | Vill\s+du\s+veta\s+mer|Tack!?$|Frågor\?)""",
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
+_QUOTE_LINE_RE = re.compile(r"^[–—-] [A-ZÅÄÖ]", re.MULTILINE)  # a quoted speaker: `– Vi började med ...`
 
 
 def classify(doc: Document, header: Header | None = None) -> str:
@@ -43,7 +48,7 @@ def _presentation_score(doc: Document) -> int:
     score = 0
     score += 2 if len(_BULLET_RE.findall(text)) >= 3 else 0
     score += 1 if lines and short / len(lines) > 0.5 else 0
-    talk = len(_TALK_RE.findall(text[:20000]))
+    talk = len(_TALK_RE.findall(text[:20000])) + len(_QUOTE_LINE_RE.findall(text[:20000]))
     score += min(talk, 3)
     score += 1 if "\t" in text else 0
     return score

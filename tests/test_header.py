@@ -94,3 +94,21 @@ def test_value_spans_point_at_values() -> None:
     assert header is not None
     for f in header.fields:
         assert doc.text[f.start:f.end] == f.value
+
+
+def test_talk_write_up_is_a_presentation() -> None:
+    from esfparse.classify import classify
+
+    text = normalise_text(
+        "Träff om kompetensförsörjning i länet\n\nDen 3 maj samlades projektledare till en nätverksträff.\n\n"
+        "Medverkande:\nEva Lind, projektledare, Exempelstads kommun\nOla Berg, handläggare, Arbetsförmedlingen\n\n"
+        "Eva Lind berättade om hur projektet har arbetat med unga vuxna under två år och vad som fungerat.\n\n"
+        "– Vi lyssnade på deltagarna först, sa Eva Lind.\n")
+    assert classify(Document(text)) == "presentation"
+
+
+def test_plain_prose_is_unknown() -> None:
+    from esfparse.classify import classify
+
+    text = normalise_text("En vanlig text om väder och vind. " * 20)
+    assert classify(Document(text)) == "unknown"

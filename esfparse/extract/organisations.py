@@ -11,7 +11,10 @@ items (``kommuner``, ``projektägaren``) and municipalities are skipped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Iterator
+
+from .orgnames import cue_words
 
 # Cue phrases that open an enumeration of collaborating organisations.
 _CUE_RE = re.compile(
@@ -23,8 +26,12 @@ _CUE_RE = re.compile(
     re.VERBOSE,
 )
 _SENTENCE_END_RE = re.compile(r"[.;:!?](?:\s|$)|\n")
-_SPLIT_RE = re.compile(r",\s*|\s+(?:och|samt|and)\s+")
-_CONJ_RE = re.compile(r"\s+(?:och|samt|and)\s+")
+_SPLIT_RE = re.compile(r",\s*(?:samt\s+|och\s+)?|\s+(?:och|samt|and)\s+")
+_CONJ_RE = re.compile(r",?\s+(?:och|and)\s+")
+_ALSO_RE = re.compile(r",?\s*samt\s+")  # `A och B, samt C`: one more item after the enumeration's `och`
+# Lower-case words that may stand before the first name of an item: `bland annat Lindqvists AB`.
+_FILLER_RE = re.compile(r"^(?:bland\s+annat|bland\s+andra|bl\.\s?a\.|t\.\s?ex\.|till\s+exempel|exempelvis|"
+                        r"såsom|främst|bland\s+dem)\s+")
 # A name: capitalised words, allowing `&`, `AB`, digits and short lower-case joiners inside.
 _NAME_RE = re.compile(
     r"""
@@ -63,13 +70,29 @@ def _enumeration(text: str, start: int, stop: int, base: int,
     for sep in list(_SPLIT_RE.finditer(segment)) + [None]:
         item_end = sep.start() if sep else len(segment)
         item = segment[pos:item_end]
-        m = _NAME_RE.match(item)
+        filler = _FILLER_RE.match(item)
+        skip = filler.end() if filler else 0
+        m = _NAME_RE.match(item, skip)
         if m:
-            name = m.group(0).rstrip(".")
+            name = _with_head(item, m).rstrip(".")
             if len(name) > 1 and not (is_place and is_place(name)):
-                yield name, base + start + pos, base + start + pos + len(name)
-        if sep is None or (conj and sep.start() > conj.start()):
+                at = base + start + pos + m.start()
+                yield name, at, at + len(name)
+        if sep is None or (conj and sep.start() > conj.start() and not _ALSO_RE.match(segment, sep.start())):
             break
         if m is None and conj is None:
             break
         pos = sep.end()
+
+
+@lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    return cue_words("org_head")
+
+
+def _with_head(item: str, m: re.Match[str]) -> str:
+    """The name plus a lower-case head noun that ends it (`Lunds universitet`, `Handelsanställdas förbund`)."""
+    nxt = re.match(r"\s+([a-zåäö]+)\b", item[m.end():])
+    if nxt and nxt.group(1) in _heads():
+        return item[m.start():m.end() + nxt.end()]
+    return m.group(0)

@@ -269,7 +269,8 @@ def _prose_places_and_partners(doc: Document, out: dict[str, Any], sections: lis
 
 
 def _is_place(name: str) -> bool:
-    return resolve_municipality(name) is not None or resolve_municipality(name.split()[0]) is not None
+    """A municipality named in a partner enumeration (`Stockholms stad`) goes to places, not partners."""
+    return resolve_municipality(name) is not None
 
 
 def _goals(doc: Document, out: dict[str, Any], sections: list[Section]) -> None:
