@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from .checks import check
 from .classify import classify
 from .document import Document
-from .errors import UnreadableDocument
+from .errors import PROBLEM_CODES, UnreadableDocument
 from .models import DocumentInfo, Extraction, Problem, Record
 from .parsers.header import read_header
 from .parsers.presentation import parse_presentation
@@ -18,6 +18,8 @@ from .parsers.project_page import parse_project_page
 from .readers import read
 
 PARSER_VERSION = "1"
+# A reader's note -> problem code, by the note's first word.
+_NOTE_CODES = {"decoded": "read.encoding_fallback", "named": "read.misnamed"}
 
 
 def parse(doc: Document) -> tuple[Record, list[Problem]]:
@@ -59,7 +61,8 @@ def extract_document(doc: Document) -> Extraction:
     record, problems = parse(doc)
     problems += check(record, doc)
     for note in doc.notes:
-        problems.append(Problem(code="read.encoding_fallback", severity="info", message=note))
+        code = _NOTE_CODES.get(note.split(" ", 1)[0], "read.partial")
+        problems.append(Problem(code=code, severity=PROBLEM_CODES[code][0], message=note))  # type: ignore[arg-type]
     return Extraction(document=info(doc), record=record, problems=problems)
 
 
