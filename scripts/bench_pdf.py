@@ -49,7 +49,7 @@ def pdfium_text(data: bytes) -> int:
 
 
 ENGINES = {
-    "esfparse reader (pdfium + pdfplumber tables)": esfparse_reader,
+    "esfparse reader (esfparse reader (pdfium text and tables))": esfparse_reader,
     "pdfplumber extract_text": plumber_text,
     "pypdfium2 get_text_range": pdfium_text,
 }

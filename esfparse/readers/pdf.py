@@ -1,12 +1,19 @@
 """PDF → text in the text pages' lines, page offsets (``page_starts``) and tables as rows.
 
-Engine: pypdfium2 for all text, pdfplumber only for tables. PDFium (already a pdfplumber
-dependency) reads the text layer and its geometry ~50× faster than pdfminer, and reads it better
-(a bullet without a ToUnicode map is ``•`` from PDFium, ``(cid:127)`` from pdfminer).
-pdfplumber's ``find_tables`` runs only on pages drawn with ruling lines or boxes. Measured by
-``scripts/bench_pdf.py`` on the generated corpus: A4 pages ~390 pages/s against ~11 for
-pdfplumber ``extract_text`` alone (35×); the 22-slide deck, 5 slides with tables, ~270 against
-~66 (4×, the table pass dominates); all 60 pages 14–23× faster.
+Engine: pypdfium2 for text and tables; pdfplumber only for the tables of pages PDFium is unsure
+of. PDFium (already a pdfplumber dependency) reads the text layer and its geometry ~50× faster
+than pdfminer, and reads it better (a bullet without a ToUnicode map is ``•`` from PDFium,
+``(cid:127)`` from pdfminer). Tables are looked for only on pages drawn with ruling lines or
+boxes, by ``pdf_tables``: pdfplumber's ``find_tables``/``extract`` (lines strategy, 3 pt
+tolerances) ported onto PDFium's path objects and characters, so the rows are pdfplumber's
+without pdfminer parsing the page. pdfplumber stays the door for hard cases: where the lines do
+not give the port a certain grid and text (a near tie, or what it does not model: a line-end
+hyphen it cannot tell from a soft hyphen, character spacing, text PDFium drops as printed twice,
+rotated text; see ``pdf_tables``), and on a rotated page or one whose boxes are offset or
+cropped, that page's tables come from pdfplumber itself. Measured in one run on the generated
+corpus: 50 copies of the 22-slide deck (5 slides with tables) ~650 pages/s against ~60 for
+pdfplumber ``extract_text`` alone (11×; 4× with pdfplumber finding the tables); all 60 pages
+~440 against ~17 (26×).
 
 Layout, so one text parser serves every format: lines run top to bottom (a slide's title first,
 wherever it sits in the content stream); text on one baseline is one line, far-apart pieces
@@ -23,9 +30,8 @@ by row.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
-import io
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -36,6 +42,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..document import Document, Table
 from ..errors import UnreadableDocument
+from . import pdf_tables
 from .html import MARKER_RE, PAGE_START, TABLE_END, TABLE_START, take_markers
 from .text import normalise_text
 
@@ -78,6 +85,7 @@ class _Page:
     rows: list[_Row] = field(default_factory=list)
     ruled: bool = False
     images: int = 0
+    tables: list[tuple[list[list[str]], tuple]] | None = None  # None: pdfplumber must find them
 
 
 def read(path: str | Path) -> Document:
@@ -145,7 +153,9 @@ def _read_page(pdf: pdfium.PdfDocument, index: int) -> _Page:
         width, height = page.get_size()
         textpage = page.get_textpage()
         result = _Page(index + 1, width, height, _rows(textpage, height, index + 1))
-        _scan_objects(page, result)
+        result.ruled, result.images = pdf_tables.scan(page.raw, width, height)
+        if result.ruled and result.rows:
+            result.tables = _native_tables(page, textpage, height)
         textpage.close()
     finally:
         page.close()
@@ -200,49 +210,6 @@ def _merge_baselines(rows: list[_Row]) -> list[_Row]:
     return merged
 
 
-def _scan_objects(page: pdfium.PdfPage, result: _Page) -> None:
-    """Count images and decide whether ruling lines or boxes suggest a table."""
-    area = result.width * result.height
-    across = down = boxes = 0
-    for obj, kind in _objects(page.raw):
-        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            result.images += 1
-            continue
-        x0, y0, x1, y1 = _bounds(obj)
-        w, h = x1 - x0, y1 - y0
-        if h <= 3 and w >= 10:
-            across += 1
-        elif w <= 3 and h >= 10:
-            down += 1
-        elif w * h < 0.5 * area:  # a page-sized background is no table
-            boxes += 1 if pdfium_c.FPDFPath_CountSegments(obj) < 8 else 4
-    result.ruled = (across >= 2 and down >= 2) or boxes >= 4
-
-
-def _objects(raw_page, form=None):
-    """(handle, type) of image and path objects, descending into form XObjects.
-
-    Raw PDFium calls: wrapping every text object in Python costs more than reading the text.
-    """
-    if form:
-        count, get = pdfium_c.FPDFFormObj_CountObjects(form), pdfium_c.FPDFFormObj_GetObject
-    else:
-        count, get = pdfium_c.FPDFPage_CountObjects(raw_page), pdfium_c.FPDFPage_GetObject
-    for i in range(count):
-        obj = get(form or raw_page, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            yield from _objects(raw_page, obj)
-        elif kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH):
-            yield obj, kind
-
-
-def _bounds(obj) -> tuple[float, float, float, float]:
-    box = [ctypes.c_float() for _ in range(4)]
-    pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in box))
-    return box[0].value, box[1].value, box[2].value, box[3].value
-
-
 def _check_text(pages: list[_Page], path: str) -> list[str]:
     """Refuse PDFs without a text layer; note image-only pages in an otherwise good file."""
     empty = [p for p in pages if not p.rows]
@@ -255,39 +222,48 @@ def _check_text(pages: list[_Page], path: str) -> list[str]:
     raise UnreadableDocument(path, "PDF contains no text (blank or damaged pages)")
 
 
-def _add_tables(data: bytes, pages: list[_Page], notes: list[str]) -> list[tuple[list, int]]:
-    """Run pdfplumber on ruled pages; put each table in place of the rows it covers."""
-    ruled = [p for p in pages if p.ruled and p.rows]
-    if not ruled:
-        return []
+def _native_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
+                   height: float) -> list[tuple[list[list[str]], tuple]] | None:
+    """The page's tables from PDFium (see pdf_tables), or None where pdfplumber must find them:
+    a near tie or an unmodelled case, or a page box pdfplumber measures differently."""
+    mediabox = page.get_mediabox()
+    if page.get_rotation() or mediabox[:2] != (0, 0) or page.get_cropbox() != mediabox:
+        return None
     try:
-        per_page = _plumber_tables(data, [p.number for p in ruled])
-    except Exception as exc:  # noqa: BLE001 - pdfminer fails in many ways on damaged files
-        notes.append(f"tables skipped: pdfplumber cannot parse the file "
-                     f"({type(exc).__name__}: {exc})")
-        return []
+        found = pdf_tables.find_tables(page.raw, textpage.raw, height)
+    except pdf_tables.Unsure:
+        return None
+    return [(rows, bbox) for raw, bbox in found if (rows := _table_rows(raw))]
+
+
+def _add_tables(data: bytes, pages: list[_Page], notes: list[str]) -> list[tuple[list, int]]:
+    """Tables of ruled pages (PDFium's, pdfplumber's where PDFium was unsure) in place of the
+    rows they cover."""
+    ruled = [p for p in pages if p.ruled and p.rows]
+    hard = [p for p in ruled if p.tables is None]
+    if hard:
+        try:
+            per_page = pdf_tables.plumber_tables(data, [p.number for p in hard])
+        except Exception as exc:  # noqa: BLE001 - pdfminer fails in many ways on damaged files
+            notes.append(f"tables skipped: pdfplumber cannot parse the file "
+                         f"({type(exc).__name__}: {exc})")
+            per_page = {}
+        for page in hard:
+            page.tables = [(rows, bbox) for raw, bbox in per_page.get(page.number, [])
+                           if (rows := _table_rows(raw))]
     found = []
     for page in ruled:
-        for rows, bbox in per_page[page.number]:
+        for rows, bbox in page.tables or []:
             _place_table(page, rows, bbox)
             found.append((rows, page.number))
     return found
 
 
-def _plumber_tables(data: bytes, numbers: list[int]) -> dict[int, list]:
-    """pdfplumber's tables (rows, bbox) of at least two rows and two columns, per page."""
-    import pdfplumber  # deferred: pdfminer is slow to import and only needed for tables
-
-    out: dict[int, list] = {}
-    with pdfplumber.open(io.BytesIO(data)) as plumber:
-        for number in numbers:
-            out[number] = []
-            for table in plumber.pages[number - 1].find_tables():
-                rows = [[_clean_cell(c) for c in row] for row in table.extract()]
-                rows = [r for r in rows if any(r)]
-                if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-                    out[number].append((rows, table.bbox))
-    return out
+def _table_rows(raw: list[list[str | None]]) -> list[list[str]] | None:
+    """Cleaned rows without empty ones, if at least two rows and two columns remain."""
+    rows = [[_clean_cell(c) for c in row] for row in raw]
+    rows = [r for r in rows if any(r)]
+    return rows if len(rows) >= 2 and max(len(r) for r in rows) >= 2 else None
 
 
 def _clean_cell(cell: str | None) -> str:
@@ -333,8 +309,6 @@ def _is_page_number(text: str, number: int) -> bool:
     return bool(m) and int(m.group(1)) == number
 
 
-
-
 def _assemble(pages: list[_Page]) -> str:
     """Flow every row into normalised lines carrying page and table markers."""
     edges: dict[int, float] = {}  # the text column's right edge per page width: widest line
@@ -369,7 +343,7 @@ def _assemble(pages: list[_Page]) -> str:
 def _line_pitches(rows: list[_Row]) -> dict[float, float]:
     """The usual baseline-to-baseline step per font size on a page (its line spacing)."""
     seen: dict[float, list[float]] = {}
-    for a, b in zip(rows, rows[1:]):
+    for a, b in itertools.pairwise(rows):
         step = b.bottom - a.bottom
         if a.table is None and b.table is None and a.size == b.size and 0 < step < 1.7 * b.size:
             seen.setdefault(round(b.size, 1), []).append(step)
