@@ -29,11 +29,23 @@ _PHONE_RE = re.compile(r"(?:\+46[\s-]?|0)\d{1,4}[\s-]?\d[\d\s-]{3,12}\d")
 def find_emails(text: str) -> Iterator[tuple[str, int, int]]:
     """Every e-mail address with its span.
 
-    >>> list(find_emails("Kontakt: rade.azaric@arbetsformedlingen.se."))
-    [('rade.azaric@arbetsformedlingen.se', 9, 42)]
+    Only the neighbourhood of each `@` is matched: scanning the whole page with the
+    pattern costs a lookbehind at every character.
+
+    >>> list(find_emails("Kontakt: anna.berg@exempel.se."))
+    [('anna.berg@exempel.se', 9, 29)]
     """
-    for m in _EMAIL_RE.finditer(text):
-        yield m.group(0), m.start(), m.end()
+    at = text.find("@")
+    last_end = 0
+    while at != -1:
+        start = max(last_end, at - 80)
+        m = _EMAIL_RE.search(text, start, min(len(text), at + 260))
+        if m and m.start() <= at < m.end():
+            yield m.group(0), m.start(), m.end()
+            last_end = m.end()
+            at = text.find("@", m.end())
+        else:
+            at = text.find("@", at + 1)
 
 
 def find_urls(text: str) -> Iterator[tuple[str, int, int]]:
