@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from esfparse.extract.counted import noun_class, read_counted
 from esfparse.extract.numbers import (
     find_numbers,
-    noun_class,
     parse_number,
     parse_percent,
     parse_range,
-    read_counted,
 )
 
 NUMBERS = [
@@ -29,6 +28,9 @@ NUMBERS = [
     ("tolv", 12),
     ("tjugofem", 25),
     ("trehundra", 300),
+    ("1,200", 1200),  # English thousands (Kohesio machine translation)
+    ("three", 3),
+    ("at least 40", 40),
 ]
 
 
@@ -45,6 +47,7 @@ NOT_NUMBERS = [
     "2007:8",  # a report number
     "010-4860957",  # a phone number
     "3-R",  # a method name
+    "1.1",  # a programme area code: a decimal point only before a percent
     "tredje",  # an ordinal, not `tre`
     "sexton-talet",
     "en",  # an article, not a number word
@@ -64,6 +67,9 @@ PERCENTS = [
     ("hälften", 50),
     ("en fjärdedel", 25),
     ("minst 80%", 80),
+    ("9.1%", 9.1),  # English decimal point
+    ("35 percent", 35),
+    ("12 per cent", 12),
 ]
 
 
@@ -139,6 +145,13 @@ COUNTED = [
     ("fyra coacher och en projektledare", ("coacher", "staff", None)),
     ("26-30 veckor", ("veckor", "time", None)),
     ("8 625 810 kr", ("kr", "money", None)),
+    ("10 deltagare varannan vecka", ("deltagare", "person", "varannan vecka")),
+    ("45 elever per läsår", ("elever", "person", "läsår")),
+    ("2 nätverksträffar per kvartal", ("nätverksträffar", "output", "kvartal")),
+    ("sju digitala utbildningsmoduler", ("digitala utbildningsmoduler", "output", None)),
+    ("40 lagerarbetare", ("lagerarbetare", "person", None)),
+    ("300 young people a year", ("young people", "person", "year")),
+    ("14 training courses", ("training courses", "output", None)),
 ]
 
 
@@ -164,6 +177,38 @@ def test_read_counted_noun_before() -> None:
         ("läsår", "time"),
         ("målgrupper", "topic"),
         ("projekt", None),
+        # occupations by a productive ending, and the words those endings must not catch
+        ("svetsare", "person"),
+        ("montörer", "person"),
+        ("busschaufförer", "person"),
+        ("sjuksköterskor", "person"),
+        ("psykologer", "person"),
+        ("specialpedagoger", "person"),
+        ("socionomer", "person"),
+        ("receptionister", "person"),
+        ("fordonstekniker", "person"),
+        ("arbetsterapeuter", "person"),
+        ("pensionärer", "person"),
+        ("tidigare", None),
+        ("snabbare", None),
+        ("register", None),
+        ("fabriker", "org"),
+        ("leverantörer", "org"),
+        ("handläggare", "staff"),
+        # outputs: compounds, loan plurals, hyphenated compounds
+        ("utbildningsmoduler", "output"),
+        ("kompetensplaner", "output"),
+        ("språkcaféer", "output"),
+        ("webbinarier", "output"),
+        ("hackathons", "output"),
+        ("e-kurser", "output"),
+        # English nouns (whole words)
+        ("employees", "person"),
+        ("jobseekers", "person"),
+        ("courses", "output"),
+        ("companies", "org"),
+        ("municipalities", "place"),
+        ("inhabitants", "population"),
     ],
 )
 def test_noun_class_by_last_part_of_compound(word: str, cls: str | None) -> None:

@@ -1,39 +1,49 @@
 """Quantified goals: targets, planned outputs and reported results, as `Goal` models.
 
-A number becomes a goal by Swedish genre rules, never by knowing a document:
+A number becomes a goal by Swedish (and Kohesio English) genre rules, never by knowing a document:
 1. its *form* is a quantity: not a list marker, label (`Steg 1`), year, date, duration
    (`26-30 veckor`), amount of money, age range or company size class;
-2. it *counts* something countable: a participant group, an activity or an organisation
-   reached (`deltagare`, `företagsbesök`; compounds by their last part), a `st.` count or a
-   rate (`per månad`); staff, teams and taking-part organisations are set-up;
-3. something *makes it a goal*: a goal verb or noun in the sentence (`ska`, `kommer att`,
-   `målet är`, `beräknas`), or a goal section or list intro (`Målsättning`, `Kvantifierade
-   mål:`) without signs of a context statistic; presentations report results, so there a
-   counted noun, or an outcome for a share (`50 procent till jobb`), is enough.
+2. it *counts* something countable (``counted.py``): a participant group or occupation, an
+   activity or output, an organisation reached, a `st.` count or a rate (`per termin`); the object
+   of a producing verb (`ta fram sju ...`); people reaching an outcome (`Av dem har 40 gått vidare
+   till arbete`); staff, teams and taking-part organisations are set-up;
+3. something *makes it a goal*: a goal verb or noun in the sentence (`ska`, `kommer att`, `målet
+   är`, `se till att`, `will`, `the goal is`), a planned intake or output in the present tense
+   (`Varje termin tas 25 nya deltagare in`, `Vi anordnar 15 frukostmöten`), or a goal section or
+   list intro (`Målsättning`, `Kvantifierade mål:`) without signs of a context statistic;
+   presentations report results, so there a counted noun, or an outcome for a share (`50 procent
+   till jobb`), is enough, and a target beside a result (`(mål: 250)`) is kept as a target.
 Numbers that qualify a goal (`... från minst fem arbetsgivare`), asides, relative differences
-(`10 procent högre`), financing shares and gender splits are not goals; a share glossing a
-count (`756 (14% av målgrupperna)`) and subgroups after `varav` are. Vocabulary: `esfparse/data`.
+(`10 procent högre`), financing shares, gender splits, context statistics (`unemployment is 9 %`)
+and composition shares, also forecast ones (`Andelen kvinnor bland deltagarna beräknas bli 40 %`,
+with the count glossing them), are not goals; a share glossing a count (`756 (14% av
+målgrupperna)`) and subgroups after `varav` are. Vocabulary: `esfparse/data`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..document import Table
-from ..models import Breakdown, Evidence, Goal
+from ..models import Evidence, Goal
 from ..nlp import Cues, find_text_tables, split_sentences
-from .numbers import (
+from .breakdowns import attach_breakdowns
+from .counted import (
     COUNTED,
     Counted,
-    NumberMention,
-    find_numbers,
+    modal_re,
     noun_class,
+    project_subject_re,
+    rate_before,
     read_counted,
     read_terms,
+    read_verb,
+    verb_before,
+    whom_re,
     words,
 )
+from .numbers import NumberMention, find_numbers
 
 __all__ = ["GENRES", "attach_breakdowns", "explain_numbers", "find_goals"]
 
@@ -46,13 +56,6 @@ _CLAUSE_BREAK_RE = re.compile(
     """,
     re.VERBOSE,
 )
-_WHOM_RE = re.compile(
-    r"""\s*(av\s+                        # `av deltagarna`, `av de arbetssökande`
-        (?:de\s+|dessa\s+)?[^\W\d_][\w-]*
-        (?:\s+i\s+projektet)?)           # `av deltagarna i projektet`
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
 # `öka från 20 till 35 procent`: a baseline and a target, not a range
 _FROM_RE = re.compile(r"\bfrån\s*$", re.IGNORECASE)
 _UNDECIDED = "undecided"
@@ -63,7 +66,9 @@ _VETOES = (
     ("COMPOSITION", "composition share"),
 )
 _ANDELEN_RE = re.compile(r"^\s*andelen\s+|\s+(?:ska|skall)\b.*$", re.IGNORECASE)
-_MODAL_RE = re.compile(r"^\s*(?:ska|skall|kommer att)\s+(?:ha\s+)?", re.IGNORECASE)
+# `210 unga har deltagit (mål: 250)`, `..., målet är 250`
+_TARGET_GLOSS_RE = re.compile(r"[(,;–]\s*([^\W\d_]+)(?:\s+(?:är|var|is|was))?\s*[:=]?\s*$")
+_GLOSS_OPENERS = frozenset("(,;–")
 _AGE_TAIL_RE = re.compile(r"\s+\d+\s*[-–]\s*\d+\s+år\b")  # `ungdomar 16-24 år`
 
 
@@ -75,6 +80,7 @@ class _Reading:
     c: Counted
     unit: str = "count"  # final unit (a bare number may inherit `percent`)
     what: str | None = None  # inherited `what` for glosses and subgroups
+    kind: str | None = None  # `target` for a target glossing a result: `(mål: 250)`
 
 
 @dataclass
@@ -106,7 +112,15 @@ def _form_reason(r: _Reading, text: str, s: int) -> str | None:
     """Why a number is not a quantity at all (checked before any cue)."""
     m, begin = r.m, r.m.qualifier_start or r.m.start
     after, before = text[m.end : m.end + 1], text[s:begin].rstrip()
-    if (not before and after in ".)") or (after == ")" and not before.endswith("(")):
+    window = max(s, begin - 24)
+    gloss = (
+        _TARGET_GLOSS_RE.search(text, window, begin)
+        if _GLOSS_OPENERS & set(text[window:begin])
+        else None
+    )
+    if gloss and gloss.group(1).lower() in read_terms()["goal_heading"]:
+        r.kind = "target"
+    elif (not before and after in ".)") or (after == ")" and not before.endswith("(")):
         return "list marker"
     if _word_before(text, begin, s) in read_terms()["id_label"]:
         return "label"
@@ -130,14 +144,21 @@ def _goal_reason(
 ) -> str | None:
     """Why a quantity is not a goal here, or None when it is one (may set r.unit / r.what)."""
     r.unit = "percent" if r.m.unit == "percent" else "count"
+    if r.kind == "target":
+        if last is not None and last.unit == "percent" and r.c.cls is None:
+            r.unit = "percent"  # `62 % i arbete (mål: 50)`
+        r.what = r.c.noun or (last.what or last.c.noun if last else None)
+        return None
     reason = _sequence_reason(r, text, s, cues, last, subsets)
     if reason != _UNDECIDED:
         return reason
     if r.unit == "percent":
         reason = _percent_reason(cues, r, s)
     else:
+        if r.c.cls is None and (outcome := read_verb(r.c, text, s, r.m, cues)):
+            r.what = outcome  # `Av dem har 40 gått vidare till arbete`
         reason = _count_reason(r, text, s, cues, ctx)
-    return reason or _support_reason(r, cues, ctx)
+    return reason or _support_reason(r, text, s, cues, ctx)
 
 
 def _sequence_reason(
@@ -169,9 +190,22 @@ def _sequence_reason(
 
 
 def _percent_reason(cues: Cues, r: _Reading, s: int) -> str | None:
+    rel = (r.m.qualifier_start or r.m.start) - s
     if cues.has("COMPARATIVE", r.m.end - s, r.m.end - s + 12):
         return "relative difference"
-    return "financing or staffing share" if cues.has("RESOURCE") else None
+    if cues.has("RESOURCE"):
+        return "financing or staffing share"
+    if any(c.id == "group_share" for c in cues.found) and not cues.has("OUTCOME"):
+        return "composition share"  # `Andelen kvinnor bland deltagarna beräknas bli 40 %`
+    stat = next((c for c in reversed(cues.found) if c.id == "statistic" and c.end <= rel), None)
+    if (
+        stat is not None
+        and rel - stat.end < 60
+        and not cues.has("GOAL", stat.end, rel)
+        and not _CLAUSE_BREAK_RE.search(cues.sentence, stat.end, rel)
+    ):
+        return "context statistic"  # `... where unemployment is 9 %`
+    return None
 
 
 def _count_reason(r: _Reading, text: str, s: int, cues: Cues, ctx: _Context) -> str | None:
@@ -182,18 +216,33 @@ def _count_reason(r: _Reading, text: str, s: int, cues: Cues, ctx: _Context) -> 
         return "nothing counted"
     if r.c.cls in ("org", "place") and cues.has("SETUP"):
         return "set-up"
-    locative = _word_before(text, r.m.qualifier_start or r.m.start, s) in ("i", "inom")
+    if r.c.noun and " " in r.c.noun and cues.has("COMPARATIVE", r.m.end - s, r.c.noun_end - s):
+        return "relative difference"  # `tre gånger fler kvinnor`
+    locative = (
+        _word_before(text, r.m.qualifier_start or r.m.start, s) in read_terms()["place_preposition"]
+    )
     if r.c.cls == "place" and ctx.genre == "project_page" and locative:
         return "set-up"  # `i sju kommuner`: where the project works
     vague = r.c.noun and r.c.noun.lower() in read_terms()["vague_person"]
     if ctx.genre == "presentation" and vague and not (cues.has("GOAL") or cues.has("OUTCOME")):
         return "no result cue"  # `I panelen satt tre personer`
-    if r.c.cls == "person" and (cues.has("TEAM", 0, rel) or cues.has("TEAM", rel - 5, rel + 1)):
+    if r.c.cls == "person" and (_team_before(cues, rel) or cues.has("TEAM", rel - 5, rel + 1)):
         return "set-up"
     return None
 
 
-def _support_reason(r: _Reading, cues: Cues, ctx: _Context) -> str | None:
+def _team_before(cues: Cues, rel: int) -> bool:
+    """`Projektgruppen består av tre personer` (not `Projektgruppen ska se till att 300 ...`)."""
+    team = next((c for c in reversed(cues.found) if c.label == "TEAM" and c.start < rel), None)
+    if team is None:
+        return False
+    return not any(
+        team.end <= c.start < rel and (c.id == "ensure" or c.label in ("PRODUCE", "INTAKE"))
+        for c in cues.found
+    )
+
+
+def _support_reason(r: _Reading, text: str, s: int, cues: Cues, ctx: _Context) -> str | None:
     """Does the sentence (or its section) make the number a goal or a reported result?"""
     goal = cues.has("GOAL")
     if ctx.genre == "presentation":
@@ -202,16 +251,28 @@ def _support_reason(r: _Reading, cues: Cues, ctx: _Context) -> str | None:
         if r.unit == "percent" and (cues.has("COMPOSITION") or not (goal or cues.has("OUTCOME"))):
             return "composition share"
         return None
-    if goal:
+    if goal or _delivered(r, text, s, cues):
         return None
     if not (ctx.goal_section or ctx.intro):
         return "no goal cue"
     return next((reason for label, reason in _VETOES if cues.has(label)), None)
 
 
+def _delivered(r: _Reading, text: str, s: int, cues: Cues) -> bool:
+    """A planned count without a modal: a passive (`Varje termin tas 25 nya deltagare in`,
+    `anordnas 8 jobbmässor`) or the project as subject (`Vi anordnar 15 frukostmöten`)."""
+    if r.unit != "count" or r.c.cls not in ("person", "output") or cues.has("PAST"):
+        return False
+    verbs = [c.id for c in cues.found if c.label in ("INTAKE", "PRODUCE") and c.id != "infinitive"]
+    if "passive" in verbs:
+        return True
+    active = bool(verbs) or verb_before(text, s, r.m.qualifier_start or r.m.start)
+    return active and bool(project_subject_re().search(cues.sentence))
+
+
 def _whom(r: _Reading, text: str, s: int, e: int) -> str | None:
     if r.m.unit == "percent":
-        m = _WHOM_RE.match(text, r.m.end, e)
+        m = whom_re().match(text, r.m.end, e)
         before = re.search(r"\bandelen\s+([^\W\d_]+)", text[s : r.m.start], re.IGNORECASE)
         return m.group(1) if m else before.group(1) if before else None
     if r.c.cls == "person" and r.c.noun and r.c.noun.lower() not in read_terms()["generic_person"]:
@@ -223,9 +284,9 @@ def _whom(r: _Reading, text: str, s: int, e: int) -> str | None:
 def _what(r: _Reading, whom: str | None, text: str, s: int, stop: int) -> str | None:
     if r.unit != "percent" or r.what:
         return r.what or r.c.noun
-    after = _WHOM_RE.match(text, r.m.end, stop) if whom else None
+    after = whom_re().match(text, r.m.end, stop) if whom else None
     clause = _CLAUSE_BREAK_RE.split(text[after.end() if after else r.m.end : stop])[0]
-    what = _MODAL_RE.sub("", clause).strip(" ,.:")
+    what = modal_re().sub("", clause).strip(" ,.:")
     if len(what) < 4:
         what = _ANDELEN_RE.sub("", text[s : r.m.start]).strip(" ,.:")
     return what[:160] or None
@@ -238,6 +299,8 @@ def _owned(cues: Cues, label: str, text: str, s: int, lo: int, hi: int) -> str |
 
 
 def _kind(r: _Reading, cues: Cues, ctx: _Context) -> str:
+    if r.kind:
+        return r.kind
     if ctx.genre == "presentation":
         return "reported_result"
     goal_noun = any(c.id == "goal_noun" for c in cues.found)
@@ -255,7 +318,7 @@ def _goal(
         value=value,
         value_max=value_max,
         unit=r.unit,
-        per=r.c.per,
+        per=r.c.per or rate_before(text, s, m.qualifier_start or m.start),
         what=_what(r, whom, text, s, s + zone[1]),
         whom=whom,
         kind=_kind(r, cues, ctx),
@@ -272,7 +335,7 @@ def _goal(
 def _sentence_goals(
     text: str, s: int, e: int, numbers: list[NumberMention], ctx: _Context
 ) -> list[Goal]:
-    readings, accepted, last, subsets = [], [], None, False
+    readings, accepted, last, subsets, prev = [], [], None, False, None
     for r in (_Reading(m, read_counted(text, m, s, e)) for m in numbers):
         if reason := _form_reason(r, text, s):
             ctx.trace.append((r.m, reason))
@@ -280,12 +343,14 @@ def _sentence_goals(
             readings.append(r)
     cues = Cues(text[s:e])
     for r in readings:
-        subsets = subsets or bool(
-            last
-            and read_terms()["subset_marker"] & set(text[last.m.end : r.m.start].lower().split())
-        )
-        reason = _goal_reason(r, text, s, cues, ctx, last, subsets)
+        gap = set(text[prev[0].m.end : r.m.start].lower().split()) if prev else set()
+        subsets = subsets or bool(last and read_terms()["subset_marker"] & gap)
+        if prev and prev[1] and r.m.unit is None and read_terms()["gloss_marker"] & gap:
+            reason = f"gloss of a {prev[1]}"  # `beräknas bli 40 %, vilket motsvarar 60 personer`
+        else:
+            reason = _goal_reason(r, text, s, cues, ctx, last, subsets)
         ctx.trace.append((r.m, reason or "goal"))
+        prev = (r, reason)
         if reason is None:
             accepted.append(r)
             last = r
@@ -377,64 +442,3 @@ def _run(
             ctx.intro = _is_goal_heading(text[s:e])
     _add_baselines(goals, ctx.rejected)
     return attach_breakdowns(goals, tables, text), ctx
-
-
-# --- tables that split a goal -----------------------------------------------------------------
-
-_NUM_CELL_RE = re.compile(r"^[-+]?\d+(?:,\d+)?%?$")
-
-
-def _cell_value(cell: str) -> float | None:
-    return float(cell.replace(",", ".")) if _NUM_CELL_RE.match(cell) and "%" not in cell else None
-
-
-def attach_breakdowns(
-    goals: list[Goal], tables: Sequence[Table], text: str | None = None
-) -> list[Goal]:
-    """Keep the cells of a table whose grand total equals a count goal as its `breakdowns`."""
-    totals = read_terms()["total_label"]
-    for table in tables:
-        if len(table.rows) < 3:
-            continue
-        header, body = table.rows[0], table.rows[1:]
-        total_col = next(
-            (j for j, h in enumerate(header) if j and h.strip().lower() in totals), None
-        )
-        total_row = next(
-            (i for i, row in enumerate(body) if row and row[0].strip().lower() in totals), None
-        )
-        if total_row is None or total_col is None or total_col >= len(body[total_row]):
-            continue
-        grand = _cell_value(body[total_row][total_col])
-        goal = next(
-            (g for g in goals if g.unit == "count" and g.value == grand and not g.breakdowns), None
-        )
-        if goal is not None:
-            goal.breakdowns = _cells(header, body, (total_row, total_col), table, text)
-    return goals
-
-
-def _cells(
-    header: list[str],
-    body: list[list[str]],
-    totals: tuple[int, int],
-    table: Table,
-    text: str | None,
-) -> list[Breakdown]:
-    out, pos, stop = [], table.start or 0, table.end or 0
-    for i, row in enumerate(body):
-        cursor = pos = (text.find(row[0], pos, stop) + len(row[0])) if text is not None else pos
-        for j, cell in enumerate(row[1:], start=1):
-            found = (
-                text.find(cell, cursor, stop)
-                if text is not None and table.start is not None
-                else -1
-            )
-            cursor = found + len(cell) if found >= 0 else cursor
-            value = _cell_value(cell)
-            if value is None or i == totals[0] or j == totals[1] or j >= len(header):
-                continue
-            evidence = Evidence(start=found, end=found + len(cell)) if found >= 0 else None
-            out.append(Breakdown(label=f"{header[j]} / {row[0]}", value=value, evidence=evidence))
-        pos = cursor
-    return out

@@ -5,9 +5,9 @@ space (U+00A0) or narrow no-break space (U+202F) between digits, so ``13 500`` i
 one number; the decimal mark is a comma (``32,8``). Percentages are written
 ``32,8%``, ``7 %`` or ``32,8 procent``; ranges ``300–400``, ``40%-60%``, ``tre till
 fyra`` or ``mellan 300 och 400``; approximations ``c:a 50``, ``minst 27st.``.
-What a number counts is read from the words after it: a noun (`deltagare`, compounds by
-their last part: `företagskontakter`), a rate (`5 tillfällen per månad`) or a count marker
-(`27st.`). Number words, qualifiers and nouns are vocabulary kept in ``esfparse/data``.
+English (Kohesio machine translations) writes `35 percent` and may use a decimal point before a
+percent sign (`9.1%`). What a number counts is read by ``esfparse.extract.counted``. Number words
+and qualifiers are vocabulary kept in ``esfparse/data``.
 """
 
 from __future__ import annotations
@@ -18,19 +18,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from itertools import islice
 
 __all__ = [
-    "Counted",
     "NumberMention",
     "find_numbers",
-    "noun_class",
     "number_words",
     "parse_number",
     "parse_percent",
     "parse_range",
-    "read_counted",
-    "read_terms",
     "read_vocabulary",
 ]
 
@@ -148,18 +143,33 @@ def _qualifier_before_re() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _percent_re() -> str:
+    """`%` or a percent word (`procent`, English `percent`, `per cent`) from ``goal_terms.csv``."""
+    words = (r["word"] for r in read_vocabulary("goal_terms.csv") if r["role"] == "percent_word")
+    return rf"%|(?:{_alternation(words)})\b"
+
+
+@lru_cache(maxsize=1)
+def _point_percent_re() -> re.Pattern[str]:
+    """`9.1%`: a decimal point is a decimal mark only right before a percent sign or word."""
+    return re.compile(rf"\d+\.\d+\s?(?:{_percent_re()})")
+
+
+@lru_cache(maxsize=1)
 def _mention_re() -> re.Pattern[str]:
-    digits = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+)(?:,\d+)?"  # 13 500, 2340, 32,8
+    pct = _percent_re()
+    decimal = rf"(?:(?:,\d{{3}})+(?![\d,])|,\d+|\.\d+(?=\s?(?:{pct})))"  # 1,200; 32,8; 9.1%
+    digits = rf"(?:\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?!\d)|\d+){decimal}?"  # 13 500, 2340
     num = rf"{digits}|(?:{_alternation(number_words())})"
     return re.compile(
         rf"""
         (?<![\w,.:/\-–])                            # not inside a word, code or decimal
         (?:(?P<qual>{_alternation(_qualifiers())})[\s,]+)?   # minst, c:a, drygt ...
         (?P<lo>{num})                               # the number: 13 500, 32,8, tre
-        (?P<lo_pct>\s?(?:%|procent\b))?             # percent sign or word
+        (?P<lo_pct>\s?(?:{pct}))?                   # percent sign or word
         (?:\s*(?P<sep>-|–|—|till|och)\s*             # range separator ('och' only after 'mellan')
            (?P<hi>{num})
-           (?P<hi_pct>\s?(?:%|procent\b))?)?
+           (?P<hi_pct>\s?(?:{pct}))?)?
         (?P<st>\s?(?:st\b\.?|stycken\b))?           # count marker: 27st.
         (?![^\W_])                                  # not followed by a letter or digit
         """,
@@ -167,11 +177,16 @@ def _mention_re() -> re.Pattern[str]:
     )
 
 
+_COMMA_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+")  # English `1,200` (not `32,8`)
+
+
 def _value(token: str) -> tuple[float, bool, str]:
     """(value, is_word, kind) of one number token."""
     word = number_words().get(token.lower())
     if word is not None:
         return word[0], True, word[1]
+    if _COMMA_THOUSANDS_RE.fullmatch(token):
+        return float(token.replace(",", "")), False, "cardinal"
     return float(re.sub(r"[ \u00a0\u202f]", "", token).replace(",", ".")), False, "cardinal"
 
 
@@ -234,7 +249,10 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
         p = cand.start()
         if p < pos:
             continue
-        skip = _SKIP_RE.match(text, p, end) if cand.group()[0].isdigit() else None
+        digit = cand.group()[0].isdigit()
+        skip = _SKIP_RE.match(text, p, end) if digit else None
+        if skip and _point_percent_re().match(text, p, end):
+            skip = None
         if skip:
             pos = skip.end()
             continue
@@ -276,8 +294,8 @@ def parse_number(text: str) -> float | None:
 
     >>> parse_number("13 500"), parse_number("32,8"), parse_number("c:a 50")
     (13500.0, 32.8, 50.0)
-    >>> parse_number("tjugofem")
-    25.0
+    >>> parse_number("tjugofem"), parse_number("1,200"), parse_number("0,125")
+    (25.0, 1200.0, 0.125)
     >>> parse_number("2010-01-18") is None
     True
     """
@@ -313,125 +331,3 @@ def parse_range(text: str) -> tuple[float, float] | None:
     if found is None or found.value_max is None:
         return None
     return found.value, found.value_max
-
-
-# --- what a number counts --------------------------------------------------------------------
-
-_WORD_RE = re.compile(
-    r"""\( | \)                          # parentheses, to skip asides
-      | [^\W\d_][\w:.-]*[^\W_.]          # a word, possibly hyphenated or abbreviated (c:a, t.ex)
-      | [^\W\d_] | \d[\d,]* | [^\w\s]    # a one-letter word, a number, a sign
-    """,
-    re.VERBOSE,
-)
-_COUNT_BEFORE_RE = re.compile(
-    r"\bantal(?:et)?\s+([^\W\d_]+)", re.IGNORECASE
-)  # `Antalet deltagare ... 250`
-COUNTED = ("person", "output", "org", "place")  # noun classes a goal can count
-
-
-@lru_cache(maxsize=1)
-def read_terms() -> dict[str, frozenset[str]]:
-    """Word lists of ``goal_terms.csv`` by role (rate markers, count markers, labels, ...)."""
-    roles: dict[str, set[str]] = {}
-    for row in read_vocabulary("goal_terms.csv"):
-        roles.setdefault(row["role"], set()).add(row["word"])
-    return {role: frozenset(words) for role, words in roles.items()}
-
-
-@lru_cache(maxsize=1)
-def _nouns() -> dict[str, str]:
-    return {row["word"]: row["class"] for row in read_vocabulary("goal_nouns.csv")}
-
-
-@lru_cache(maxsize=4096)
-def noun_class(word: str) -> str | None:
-    """Class of a (compound) noun by its longest known last part: person, output, org, staff, ...
-
-    >>> noun_class("företagskontakter"), noun_class("Rekryteringscoacher"), noun_class("veckor")
-    ('output', 'staff', 'time')
-    >>> noun_class("projektmedarbetare"), noun_class("personerna"), noun_class("svår") is None
-    ('staff', 'person', True)
-    """
-    w = word.lower()
-    found = _compound_class(w)
-    if found is None and w.endswith(("na", "en")):  # definite plural: personerna, företagen
-        found = _compound_class(w[:-2])
-    return found
-
-
-def _compound_class(w: str) -> str | None:
-    nouns = _nouns()
-    if w in nouns:
-        return nouns[w]
-    return next((nouns[w[i:]] for i in range(3, len(w) - 2) if w[i:] in nouns), None)
-
-
-@dataclass
-class Counted:
-    """What a number counts: noun phrase and class, rate period, and a `st.`/`antal` marker."""
-
-    noun: str | None = None  # `besökta företag`
-    cls: str | None = None  # class of the head noun: person, output, org, staff, time, money, ...
-    noun_end: int = 0
-    per: str | None = None  # `månad` in `5 tillfällen per månad`
-    marked: bool = False  # `27st.`, `stycken`, `antal besök`
-    next_word: str = ""  # the first word after the number, lower case
-
-
-def words(text: str, start: int, end: int, limit: int | None = None) -> list[tuple[str, int, int]]:
-    """(word, start, end) of the words and signs in ``text[start:end]``, at most `limit`."""
-    return [
-        (w.group(), w.start(), w.end()) for w in islice(_WORD_RE.finditer(text, start, end), limit)
-    ]
-
-
-def _rate(found: list[tuple[str, int, int]], i: int) -> str | None:
-    """`per månad`, `varje år`, `i månaden` starting at found[i]."""
-    t = read_terms()
-    if i + 1 < len(found) and found[i][0].lower() in t["rate_marker"]:
-        nxt = found[i + 1][0].lower()
-        return min((p for p in t["rate_period"] if nxt.startswith(p)), key=len, default=None)
-    return None
-
-
-def read_counted(text: str, m: NumberMention, start: int, end: int) -> Counted:
-    """What a number counts, from the words after it (skipping asides, `antal`, adjectives, rates).
-
-    >>> t = "minst 90 besökta företag per månad, 756 (14% av dem) deltagare, 27st. i månaden"
-    >>> counted = [read_counted(t, n, 0, len(t)) for n in find_numbers(t)]
-    >>> [(c.noun, c.cls, c.per, c.marked) for c in counted if c.noun or c.per]
-    ... # doctest: +NORMALIZE_WHITESPACE
-    [('besökta företag', 'org', 'månad', False), ('deltagare', 'person', None, False),
-     (None, None, 'månad', True)]
-    """
-    c, t, depth, adjectives, noun_start = Counted(marked=m.count_marker), read_terms(), 0, 0, None
-    found = words(text, m.end, min(end, m.end + 100), 16)  # the noun follows within a few words
-    c.next_word = next((w for w, _, _ in found if w != "("), "").lower()
-    i = 0
-    while i < len(found):
-        w, ws, we = found[i]
-        if depth or w == "(":
-            depth += {"(": 1, ")": -1}.get(w, 0)
-        elif (period := _rate(found, i)) is not None:
-            c.per, i = period, i + 1
-        elif w.lower() in t["count_marker"]:
-            c.marked = True
-        elif (cls := noun_class(w)) is not None:
-            c.cls, c.noun, c.noun_end = cls, text[ws if noun_start is None else noun_start : we], we
-            c.per = c.per or _rate(found, i + 1)
-            return c
-        elif w.lower() in t["noun_stop"] or not w[0].isalpha() or adjectives >= 2:
-            break
-        else:
-            adjectives, noun_start = adjectives + 1, ws if noun_start is None else noun_start
-        i += 1
-    return _counted_before(text, start, m, c)
-
-
-def _counted_before(text: str, start: int, m: NumberMention, c: Counted) -> Counted:
-    """`Antalet deltagare beräknas till 250`: the counted noun comes first."""
-    found = list(_COUNT_BEFORE_RE.finditer(text, start, m.start))
-    if not c.per and not c.marked and found and noun_class(found[-1].group(1)) in COUNTED:
-        c.noun, c.cls, c.marked = found[-1].group(1), noun_class(found[-1].group(1)), True
-    return c
