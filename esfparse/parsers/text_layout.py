@@ -12,6 +12,8 @@ from .header import Header, vocabulary
 _BULLET_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\))\s*")
 _TERMINAL_RE = re.compile(r"[.!?:;)\]\"”»…]\s*$")
 _LIST_ITEM_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\))\s+\S")
+_MAX_HEADING = 80  # longer lines are never headings ...
+_MAX_NOISE = 300  # ... nor site chrome: skip the lookups for prose lines
 _CONTACT_RE = re.compile(r"\S+@\S+|\bwww\.|https?://|\.(?:se|nu|eu|com|org)\s*$", re.IGNORECASE)
 
 
@@ -67,8 +69,9 @@ def find_sections(doc: Document, start: int) -> tuple[list[Section], dict[str, l
     for line in lines[first:]:
         if line.start < start:
             continue
-        key = " ".join(line.text.split()).casefold()
-        if key in prose or key in lists:
+        text = line.text
+        key = " ".join(text.split()).casefold() if len(text) <= _MAX_HEADING else ""
+        if key and (key in prose or key in lists):
             _close(doc, sections, heading, body)
             heading, body = line.text.strip(), []
             list_key = lists.get(key)
@@ -77,7 +80,7 @@ def find_sections(doc: Document, start: int) -> tuple[list[Section], dict[str, l
             continue
         if list_key:
             _list_item(line, list_key, items)
-        elif line.text.strip() and not is_noise(line.text):
+        elif text.strip() and (len(text) > _MAX_NOISE or not is_noise(text)):
             body.append(line)
     _close(doc, sections, heading, body)
     return sections, items

@@ -31,9 +31,13 @@ _BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 _NBSP_NOT_IN_NUMBER_RE = re.compile(r"(?<!\d)[\u00a0\u202f\u2007]|[\u00a0\u202f\u2007](?!\d)")
-_OTHER_SPACES_RE = re.compile(r"[\u2000-\u2006\u2008-\u200a\u205f\u3000]")
-_ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# One pass for the simple character rules: zero-width and control characters dropped, odd spaces -> " ".
+_TRANSLATE = {
+    **{ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"},
+    **{c: None for c in [*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F]},
+    **{c: " " for c in [*range(0x2000, 0x2007), *range(0x2008, 0x200B), 0x205F, 0x3000]},
+}
 
 
 def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
@@ -119,15 +123,21 @@ def _decode_single_byte(data: bytes, path: str) -> tuple[str, str]:
 def normalise_text(text: str) -> str:
     """NFC, unified line breaks, meaningful spaces kept; the text every parser sees.
 
+    Each step runs only when the text holds a character it changes (most pages hold none).
+
     >>> normalise_text("A\\r\\nB\\rC\\u00a0kr 8\\u00a0625")
     'A\\nB\\nC kr 8\\xa0625'
     """
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _ZERO_WIDTH_RE.sub("", text)
-    text = _CONTROL_RE.sub("", text)
-    text = _OTHER_SPACES_RE.sub(" ", text)
-    text = _NBSP_NOT_IN_NUMBER_RE.sub(" ", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    if not text.isascii():
+        text = text.translate(_TRANSLATE)
+        if "\u00a0" in text or "\u202f" in text or "\u2007" in text:
+            text = _NBSP_NOT_IN_NUMBER_RE.sub(" ", text)
+    elif _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub("", text)
     return text
 
 
