@@ -77,10 +77,10 @@ def _is_plain_text(path: Path) -> bool:
 def _work(path: str) -> tuple[str, Any, str | None]:
     """Parse one file in a worker: (path, rows by table | None, error line | None)."""
     from .pipeline import PARSER_VERSION
-    from .store import prepare_rows
+    from .store import pack_rows, prepare_rows
 
     try:
-        return path, prepare_rows(extract_path(path)[0], PARSER_VERSION), None
+        return path, pack_rows(prepare_rows(extract_path(path)[0], PARSER_VERSION)), None
     except EsfparseError as exc:
         return path, None, str(exc)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run; reported per file
@@ -120,10 +120,11 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
     db = store.open_db(db_path)
     counts = {"files": len(files), "ingested": 0, "unchanged": 0, "failed": 0}
     todo: list[str] = []
+    empty = not db.execute("select 1 from documents limit 1").fetchall()  # a fresh database: nothing to skip
     for path, error in files:
         if error:
             _fail(db, str(path), f"{path}: {error}", counts)
-        elif not force and _unchanged(db, path):
+        elif not force and not empty and _unchanged(db, path):
             counts["unchanged"] += 1
         else:
             todo.append(str(path))
@@ -131,11 +132,11 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
     stored: set[str] = set()  # content hashes written in this run: a copy under another name is unchanged
     with _bar(_results(todo, workers), len(todo), progress) as bar:
         for path, rows, error in bar:
-            if rows is not None and rows["documents"][0]["sha256"] in stored:
+            if rows is not None and rows[0] in stored:
                 counts["unchanged"] += 1
                 continue
             if _handle(db, writer, path, rows, error, counts):
-                stored.add(rows["documents"][0]["sha256"])
+                stored.add(rows[0])
     writer.commit()
     duplicates = store_duplicates(db)
     rebuild_entities(db)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -237,6 +238,16 @@ def _goal_rows(sha: str, r: Record) -> tuple[list[dict[str, Any]], list[dict[str
     return goals, breakdowns
 
 
+Packed = tuple[str, str, dict[str, list[tuple[Any, ...]]], list[str]]
+
+
+def pack_rows(rows: Rows) -> Packed:
+    """(sha256, path, table -> value tuples in column order, organisation names): cheap to send between processes."""
+    doc = rows["documents"][0]
+    tables = {t: [_values(t, r) for r in rows[t]] for t in ("documents", *CHILD_TABLES) if rows.get(t)}
+    return doc["sha256"], doc["path"], tables, [r["_name"] for r in rows.get("project_organisations", [])]
+
+
 class Writer:
     """The single writer: one savepoint per document inside batched transactions."""
 
@@ -244,21 +255,24 @@ class Writer:
         self.db, self.batch, self.pending = db, batch, 0
         self._orgs = {row[0]: row[1] for row in db.execute("select key, id from organisations").fetchall()}
         self._sql = {t: _insert_sql(t) for t in _SCHEMA}
+        self._org_column = _columns("project_organisations").index("organisation_id")
 
-    def write(self, rows: Rows) -> None:
+    def write(self, rows: Rows | Packed) -> None:
         """Store one document's rows, replacing its earlier versions; atomic per document."""
-        doc = rows["documents"][0]
+        sha, path, tables, org_names = rows if isinstance(rows, tuple) else pack_rows(rows)
         conn = self.db.conn
         if not conn.in_transaction:
             conn.execute("BEGIN")
         conn.execute("SAVEPOINT doc")
         try:
-            self._replace(doc["sha256"], doc["path"])
-            for org in rows["project_organisations"]:
-                org["organisation_id"] = self._organisation_id(org["_name"])
-            for table in ("documents", *CHILD_TABLES):
-                if rows.get(table):
-                    conn.executemany(self._sql[table], [_values(table, row) for row in rows[table]])
+            self._replace(sha, path)
+            if org_names:
+                i = self._org_column
+                tables["project_organisations"] = [
+                    (*row[:i], self._organisation_id(name), *row[i + 1:])
+                    for row, name in zip(tables["project_organisations"], org_names, strict=True)]
+            for table, values in tables.items():
+                conn.executemany(self._sql[table], values)
         except BaseException:
             conn.execute("ROLLBACK TO SAVEPOINT doc")
             conn.execute("RELEASE SAVEPOINT doc")
@@ -288,17 +302,20 @@ class Writer:
         return self._orgs[key]
 
 
+@lru_cache(maxsize=None)
+def _columns(table: str) -> list[str]:
+    """Inserted columns of a table, in schema order (auto-increment ids left to SQLite)."""
+    return [c for c in _SCHEMA[table][0] if not (table in ("problems", "ingest_runs", "organisations") and c == "id")]
+
+
 def _insert_sql(table: str) -> str:
-    columns = [c for c in _SCHEMA[table][0] if not (table in ("problems", "ingest_runs", "organisations")
-                                                     and c == "id")]
+    columns = _columns(table)
     names = ", ".join(f"[{c}]" for c in columns)
     return f"insert into [{table}] ({names}) values ({', '.join('?' for _ in columns)})"
 
 
 def _values(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
-    columns = [c for c in _SCHEMA[table][0] if not (table in ("problems", "ingest_runs", "organisations")
-                                                     and c == "id")]
-    return tuple(row.get(c) for c in columns)
+    return tuple(row.get(c) for c in _columns(table))
 
 
 def store_extraction(db: sqlite_utils.Database, ex: Extraction, parser_version: str) -> None:

@@ -178,11 +178,16 @@ def run(work: Path, args: argparse.Namespace) -> dict:
     decks = build_decks(work / "decks", args.decks)
     db = work / "bench.db"
     r: dict = {"pages": len(pages), "decks": len(decks), "repeat": args.repeat, "cpus": os.cpu_count()}
-    r["floor_s"] = median_of(lambda: floor(pages), args.repeat)
-    r["ingest_w1_s"] = median_of(lambda: ingest(work / "pages", db, 1), args.repeat)
-    fp1 = db_fingerprint(db)
-    r["ingest_w2_s"] = median_of(lambda: ingest(work / "pages", db, 2), args.repeat)
-    r["identical_w1_w2"] = fp1 == db_fingerprint(db)
+    # Interleave floor, 1-worker and 2-worker runs so that drifting machine load hits all three alike.
+    floors, w1, w2, fingerprints = [], [], [], set()
+    for _ in range(args.repeat):
+        floors.append(floor(pages))
+        w1.append(ingest(work / "pages", db, 1))
+        fp1 = db_fingerprint(db)
+        w2.append(ingest(work / "pages", db, 2))
+        fingerprints |= {fp1, db_fingerprint(db)}
+    r["floor_s"], r["ingest_w1_s"], r["ingest_w2_s"] = map(statistics.median, (floors, w1, w2))
+    r["identical_w1_w2"] = len(fingerprints) == 1
     r["floor_ms_per_doc"] = 1000 * r["floor_s"] / len(pages)
     r["ingest_ms_per_doc"] = 1000 * r["ingest_w2_s"] / len(pages)
     r["ingest_over_floor"] = r["ingest_w2_s"] / r["floor_s"]
