@@ -73,3 +73,23 @@ def test_evidence_rows_point_into_documents(db_path: str) -> None:
     for row in rows:
         from esfparse.readers import read
         assert read(row["path"]).text[row["start"]:row["end"]] == row["value"]
+
+
+def test_search_index_follows_replacements(tmp_path: Path, db_path: str) -> None:
+    from esfparse import store
+    from esfparse.pipeline import PARSER_VERSION, extract_file
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    page = folder / "page.txt"
+    page.write_text((RAW / "dev05.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    db = store.open_db(db_path)
+    writer = store.Writer(db, batch=10)
+    writer.write(store.prepare_rows(extract_file(page), PARSER_VERSION))
+    page.write_text(page.read_text(encoding="utf-8").replace("samiska", "zyxwordq"), encoding="utf-8")
+    writer.write(store.prepare_rows(extract_file(page), PARSER_VERSION))  # same path, same batch
+    writer.commit()
+    hits = db.execute("select count(*) from sections_fts where sections_fts match 'zyxwordq'").fetchone()[0]
+    stale = db.execute("select count(*) from sections_fts where sections_fts match 'samiska'").fetchone()[0]
+    assert (hits, stale) == (1, 0)
+    assert db.execute("insert into sections_fts(sections_fts) values('integrity-check')") is not None
