@@ -212,8 +212,8 @@ def _norm_id(value: str) -> str:
 def identity_keys(r: Record) -> list[tuple[str, str]]:
     """The keys under which two records are the same project.
 
-    >>> identity_keys(Record(kind="project_page", diarienummer="22-044-S07", title="A", owner="B"))
-    [('dnr', '22-044-s07'), ('name', 'a|b')]
+    >>> identity_keys(Record(kind="project_page", diarienummer="23-101-S05", title="A", owner="B"))
+    [('dnr', '23-101-s05'), ('name', 'a|b')]
     """
     keys = []
     if r.diarienummer:
