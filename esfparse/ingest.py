@@ -2,8 +2,8 @@
 
 A bad file never stops a run: it costs one ``error:`` line on stderr and a ``read.unreadable`` row in
 ``problems``. Only the database itself failing (cannot be opened, disk full, locked) ends the run,
-with one line too. Files too large to be one document are refused before parsing (see MAX_BYTES and
-MAX_CHARS). At the end of a run the cross-document rule runs over every stored project, so the
+with one line too. Files too large to be one document are refused before parsing (see
+`pipeline.MAX_BYTES` and `MAX_CHARS`). At the end of a run the cross-document rule runs over every stored project, so the
 ``project.conflicting_duplicate`` rows always describe the whole database.
 """
 
@@ -18,65 +18,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import EsfparseError, UnreadableDocument
+from .errors import EsfparseError
 
-# A project page is ~20 kB and a long presentation a few hundred kB of text. Anything far beyond is
-# not one document (a concatenated dump, a log file), and would cost minutes and hundreds of MB.
-MAX_BYTES = 100_000_000  # refused before reading
-MAX_CHARS = 2_000_000  # refused after decoding, before parsing
 DUPLICATE_CODE = "project.conflicting_duplicate"
 # Errors from storing one document's values (e.g. an integer too large for SQLite): that file fails.
 _ROW_ERRORS = (OverflowError, ValueError, TypeError, sqlite3.IntegrityError, sqlite3.InterfaceError)
 _DEBUG = False
 
 
-def extract_path(path: str | Path) -> tuple[Any, Any]:
-    """Read, parse and check one file within the size limits: (Extraction, Document).
-
-    Raises UnreadableDocument for a file that cannot be read or is too large to be one document.
-    """
-    from .pipeline import extract_document
-    from .readers import read
-
-    size = _size(Path(path))
-    if size > MAX_BYTES:
-        raise UnreadableDocument(str(path), f"file too large ({size / 1e6:.0f} MB; the limit is "
-                                 f"{MAX_BYTES / 1e6:.0f} MB): split it into one file per document")
-    # Plain text has at least one character per 4 bytes (UTF-8, UTF-16, UTF-32): refuse before reading.
-    if size > 4 * MAX_CHARS and _is_plain_text(Path(path)):
-        raise _too_long(path, f"{size / 1e6:.0f} MB of text")
-    doc = read(path)
-    if len(doc.text) > MAX_CHARS:
-        raise _too_long(path, f"{len(doc.text):,} characters")
-    return extract_document(doc), doc
-
-
-def _too_long(path: str | Path, what: str) -> UnreadableDocument:
-    return UnreadableDocument(str(path), f"too long for one document ({what}; the limit is {MAX_CHARS:,} "
-                              "characters): split it into one file per page or presentation")
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # reading it will say why
-
-
-def _is_plain_text(path: Path) -> bool:
-    """True when the file's first bytes are neither PDF, HTML nor another known binary format."""
-    from .readers import sniff
-
-    try:
-        with path.open("rb") as f:
-            return sniff(f.read(8192), str(path)) == "text"
-    except (OSError, EsfparseError):
-        return False  # reading it will say why
-
-
 def _work(path: str) -> tuple[str, Any, str | None]:
     """Parse one file in a worker: (path, rows by table | None, error line | None)."""
-    from .pipeline import PARSER_VERSION
+    from .pipeline import PARSER_VERSION, extract_path
     from .store import pack_rows, prepare_rows
 
     try:

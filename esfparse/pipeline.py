@@ -10,12 +10,12 @@ from pydantic import ValidationError
 from .checks import check
 from .classify import classify
 from .document import Document
-from .errors import PROBLEM_CODES, UnreadableDocument
+from .errors import PROBLEM_CODES, EsfparseError, UnreadableDocument
 from .models import DocumentInfo, Extraction, Problem, Record
 from .parsers.header import read_header
 from .parsers.presentation import parse_presentation
 from .parsers.project_page import parse_project_page
-from .readers import read
+from .readers import read, sniff
 
 PARSER_VERSION = "1"
 # A reader's note -> problem code, by the note's first word.
@@ -66,9 +66,54 @@ def extract_document(doc: Document) -> Extraction:
     return Extraction(document=info(doc), record=record, problems=problems)
 
 
+# A project page is ~20 kB and a long presentation a few hundred kB of text. Anything far beyond is
+# not one document (a concatenated dump, a log file), and would cost minutes and hundreds of MB.
+MAX_BYTES = 100_000_000  # refused before reading
+MAX_CHARS = 2_000_000  # refused after decoding, before parsing
+
+
+def extract_path(path: str | Path) -> tuple[Any, Any]:
+    """Read, parse and check one file within the size limits: (Extraction, Document).
+
+    Raises UnreadableDocument for a file that cannot be read or is too large to be one document.
+    """
+    size = _size(Path(path))
+    if size > MAX_BYTES:
+        raise UnreadableDocument(str(path), f"file too large ({size / 1e6:.0f} MB; the limit is "
+                                 f"{MAX_BYTES / 1e6:.0f} MB): split it into one file per document")
+    # Plain text has at least one character per 4 bytes (UTF-8, UTF-16, UTF-32): refuse before reading.
+    if size > 4 * MAX_CHARS and _is_plain_text(Path(path)):
+        raise _too_long(path, f"{size / 1e6:.0f} MB of text")
+    doc = read(path)
+    if len(doc.text) > MAX_CHARS:
+        raise _too_long(path, f"{len(doc.text):,} characters")
+    return extract_document(doc), doc
+
+
+def _too_long(path: str | Path, what: str) -> UnreadableDocument:
+    return UnreadableDocument(str(path), f"too long for one document ({what}; the limit is {MAX_CHARS:,} "
+                              "characters): split it into one file per page or presentation")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say why
+
+
+def _is_plain_text(path: Path) -> bool:
+    """True when the file's first bytes are neither PDF, HTML nor another known binary format."""
+    try:
+        with path.open("rb") as f:
+            return sniff(f.read(8192), str(path)) == "text"
+    except (OSError, EsfparseError):
+        return False  # reading it will say why
+
+
 def extract_file(path: str | Path) -> Extraction:
     """Read, parse and check one file. Raises UnreadableDocument for files that cannot be read."""
-    return extract_document(read(path))
+    return extract_path(path)[0]
 
 
-__all__ = ["parse", "extract_file", "extract_document", "UnreadableDocument", "PARSER_VERSION"]
+__all__ = ["parse", "extract_file", "extract_path", "extract_document", "UnreadableDocument", "PARSER_VERSION"]

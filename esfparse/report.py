@@ -101,7 +101,7 @@ def validate_files(files: Iterable[tuple[Path, str | None]], debug: bool = False
 
 def _extract(path: str, debug: bool) -> Any:
     """(Extraction, Document), or the Problem that stopped the file."""
-    from .ingest import extract_path
+    from .pipeline import extract_path
 
     try:
         return extract_path(path)
