@@ -44,7 +44,7 @@ from ..document import Document, Table
 from ..errors import UnreadableDocument
 from . import pdf_tables
 from .html import MARKER_RE, PAGE_START, TABLE_END, TABLE_START, take_markers
-from .text import normalise_text
+from .text import file_bytes, normalise_text
 
 _BULLET_RE = re.compile(r"^[•\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf06e\uf0a8▪●◦■□❖➢►▸‣∙]\s*")
 _CID_BULLET_RE = re.compile(r"\(cid:(?:127|149|183)\)")
@@ -90,12 +90,7 @@ class _Page:
 
 def read(path: str | Path) -> Document:
     """Read a PDF file into a Document."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise UnreadableDocument(str(p), f"cannot read file ({exc.strerror or exc})") from exc
-    return read_bytes(data, str(p))
+    return read_bytes(file_bytes(path), str(path))
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
