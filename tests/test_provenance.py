@@ -45,3 +45,18 @@ def test_money_span_contains_digits(path: Path) -> None:
         ev = record.evidence["esf_grant_sek"]
         digits = "".join(ch for ch in doc.text[ev.start:ev.end] if ch.isdigit())
         assert digits == str(record.esf_grant_sek)
+
+
+PDFS = sorted((gold_docs()[0].parent.parent / "pdf").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("path", PDFS, ids=[p.stem for p in PDFS])
+def test_pdf_evidence_carries_pages(path: Path) -> None:
+    record = extract_file(path).record
+    spans = [*record.evidence.values(), *(g.evidence for g in record.goals),
+             *(g.value_evidence for g in record.goals if g.value_evidence),
+             *(b.evidence for g in record.goals for b in g.breakdowns if b.evidence),
+             *(m.evidence for m in record.municipalities), *(s.evidence for s in record.sections),
+             *(o.evidence for o in [*record.co_financiers, *record.partners, *record.organisations]),
+             *(p.evidence for p in record.people), *(e.evidence for e in record.emails)]
+    assert spans and all(ev.page is not None and ev.page >= 1 for ev in spans)

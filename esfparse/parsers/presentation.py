@@ -11,7 +11,7 @@ from ..extract import people as ppl
 from ..extract.goals import find_goals
 from ..extract.places import find_municipalities
 from ..models import Evidence, Link, MunicipalityRef, OrganisationRef, Person
-from .text_layout import is_noise, is_truncated
+from .text_layout import is_noise, is_truncated, paged
 
 
 def parse_presentation(doc: Document) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def parse_presentation(doc: Document) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": "presentation", "layout": "talk", "evidence": {}, "extra": {}}
     _title(doc, out)
     out["truncated"] = is_truncated(doc)
-    out["goals"] = find_goals(doc.text, 0, len(doc.text), section=None, genre="presentation")
+    out["goals"] = paged(doc, find_goals(doc.text, 0, len(doc.text), section=None, genre="presentation"))
     _links(doc, out)
     speakers = _speakers(doc, out)
     out["people"] = [Person(name=p.name, role=p.role, organisation=p.organisation, email=p.email,

@@ -17,7 +17,7 @@ from ..extract.organisations import find_partner_mentions
 from ..extract.places import find_municipalities, resolve_municipality, resolve_region
 from ..models import Evidence, Goal, Link, MunicipalityRef, OrganisationRef, Section
 from .header import Header, HeaderField, read_header, vocabulary
-from .text_layout import find_sections, is_truncated, title_line
+from .text_layout import find_sections, is_truncated, paged, title_line
 
 _ESFPLUS_DNR_RE = re.compile(r"^\d{2}-\d{3}-S\d{2}$")
 _ID_TITLE_RE = re.compile(r"^\s*(?P<id>\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})\s+[-–]\s+(?P<title>.+?)\s*$")
@@ -277,7 +277,7 @@ def _goals(doc: Document, out: dict[str, Any], sections: list[Section]) -> None:
     goals: list[Goal] = out.setdefault("goals", [])
     for sec in sections:
         heading = None if sec.heading == "Beskrivning" else sec.heading
-        goals.extend(find_goals(doc.text, sec.evidence.start, sec.evidence.end, section=heading))
+        goals.extend(paged(doc, find_goals(doc.text, sec.evidence.start, sec.evidence.end, section=heading)))
 
 
 def _kohesio_owner(doc: Document, out: dict[str, Any], sections: list[Section]) -> None:

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from ..document import Document, Line
-from ..models import Evidence, Section
+from ..models import Evidence, Goal, Section
 from .header import Header, vocabulary
 
 _BULLET_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\))\s*")
@@ -128,3 +128,17 @@ def is_truncated(doc: Document) -> bool:
     if len(last) >= 80:
         return True
     return final[:1].islower() and final.isalpha()
+
+
+def paged(doc: Document, goals: list[Goal]) -> list[Goal]:
+    """Goals with the page of each span filled in (extractors see text only; PDFs have pages)."""
+    if not doc.page_starts:
+        return goals
+
+    def at(ev: Evidence | None) -> Evidence | None:
+        return None if ev is None else ev.model_copy(update={"page": doc.page_at(ev.start)})
+
+    return [g.model_copy(update={
+        "evidence": at(g.evidence), "value_evidence": at(g.value_evidence),
+        "breakdowns": [b.model_copy(update={"evidence": at(b.evidence)}) for b in g.breakdowns],
+    }) for g in goals]
