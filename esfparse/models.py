@@ -84,6 +84,9 @@ class Goal(BaseModel):
     value: float = Field(description="The number (lower bound for a range).")
     value_max: float | None = Field(default=None, description="Upper bound of a range (`300–400`).")
     unit: Literal["percent", "count"] = Field(description="`percent` or `count`.")
+    comparator: Literal["at_least", "at_most", "approx", "more_than", "less_than"] | None = Field(
+        default=None, description="How the value bounds the goal: at_least (`minst`), at_most, approx (`c:a`), "
+        "more_than, less_than; null when stated exactly.")
     per: str | None = Field(
         default=None, description="Rate period when the count is per period (`månad`, `år`, `vecka`)."
     )

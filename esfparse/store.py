@@ -58,7 +58,7 @@ _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
                   "start": int, "end": int, "page": int},
                  {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
     "goals": ({"id": str, "document_id": str, "ordinal": int, "value": float, "value_max": float, "unit": str,
-               "per": str, "what": str, "whom": str, "kind": str, "baseline": float, "time_condition": str,
+               "comparator": str, "per": str, "what": str, "whom": str, "kind": str, "baseline": float, "time_condition": str,
                "gender_split": str, "section": str, "source": str, "quote": str, "start": int, "end": int,
                "page": int}, {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
     "goal_breakdowns": ({"id": str, "goal_id": str, "document_id": str, "label": str, "value": float,
@@ -94,9 +94,14 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         "nuts2_regions", "counties", "municipalities", "documents")]]
     with db.atomic():
         for name in order:
+            columns, options = _SCHEMA[name]
             if not db[name].exists():
-                columns, options = _SCHEMA[name]
                 db.create_table(name, columns, **options)
+                continue
+            existing = set(db[name].columns_dict)
+            for column, kind in columns.items():  # a database made by an older version: add new columns
+                if column not in existing:
+                    db[name].add_column(column, kind)
         if not db["municipalities"].count:
             _load_reference(db)
     for table, columns in FTS_COLUMNS.items():
@@ -230,7 +235,7 @@ def _goal_rows(sha: str, r: Record) -> tuple[list[dict[str, Any]], list[dict[str
         gid = f"{sha[:16]}-g{i}"
         goals.append({
             "id": gid, "document_id": sha, "ordinal": i, "value": g.value, "value_max": g.value_max, "unit": g.unit,
-            "per": g.per, "what": g.what, "whom": g.whom, "kind": g.kind, "baseline": g.baseline,
+            "comparator": g.comparator, "per": g.per, "what": g.what, "whom": g.whom, "kind": g.kind, "baseline": g.baseline,
             "time_condition": g.time_condition, "gender_split": g.gender_split, "section": g.section,
             "source": g.source, "quote": g.quote, "start": g.evidence.start, "end": g.evidence.end,
             "page": g.evidence.page,

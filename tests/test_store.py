@@ -93,3 +93,23 @@ def test_search_index_follows_replacements(tmp_path: Path, db_path: str) -> None
     stale = db.execute("select count(*) from sections_fts where sections_fts match 'samiska'").fetchone()[0]
     assert (hits, stale) == (1, 0)
     assert db.execute("insert into sections_fts(sections_fts) values('integrity-check')") is not None
+
+
+def test_older_database_gains_new_columns(db_path: str) -> None:
+    import sqlite3
+
+    from esfparse import store
+
+    con = sqlite3.connect(db_path)
+    con.execute("create table goals (id text primary key, document_id text, value float)")
+    con.commit()
+    con.close()
+    db = store.open_db(db_path)
+    assert {"comparator", "quote", "page"} <= set(db["goals"].columns_dict)
+
+
+def test_goal_comparators_are_stored(db_path: str) -> None:
+    _ingest(RAW, db_path)
+    db = sqlite_utils.Database(db_path)
+    rows = {r["comparator"] for r in db.query("select comparator from goals where quote like '%minst%'")}
+    assert "at_least" in rows

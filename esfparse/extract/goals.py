@@ -318,6 +318,7 @@ def _goal(
         value=value,
         value_max=value_max,
         unit=r.unit,
+        comparator=m.qualifier,
         per=r.c.per or rate_before(text, s, m.qualifier_start or m.start),
         what=_what(r, whom, text, s, s + zone[1]),
         whom=whom,
