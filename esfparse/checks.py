@@ -174,7 +174,7 @@ def _tail(doc: Document | None) -> Evidence | None:
         return None
     end = len(doc.text.rstrip())
     start = doc.text.rfind("\n", 0, end) + 1
-    return Evidence(start=start, end=end, page=doc.page_at(start))
+    return doc.evidence(start, end)
 
 
 Rule = Callable[[Record, Document | None], Iterator[Problem]]

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 
 from .document import Document
-from .parsers.header import Header, read_header
+from .parsers.header import ID_TITLE_RE, Header, read_header
 
-# `23-101-S05 - Titel` (ESF+ diarienummer) or `2019/00446 - Titel` (project number) as a title line.
-_ID_TITLE_RE = re.compile(r"^\s*(?:\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})\s+[-–]\s+\S", re.MULTILINE)
 _BULLET_RE = re.compile(r"^\s*(?:[-•❖*–▪●◦]|\(cid:\d+\)|\d+\.)\s+\S", re.MULTILINE)
 # Cues of talks, slide decks and conference write-ups.
 _TALK_RE = re.compile(
@@ -34,7 +32,7 @@ def classify(doc: Document, header: Header | None = None) -> str:
     if header is not None:
         return "project_page"
     head = doc.text[:3000]
-    if _ID_TITLE_RE.search(head[:600]):
+    if ID_TITLE_RE.search(head[:600]):
         return "project_page"
     return "presentation" if _presentation_score(doc) >= 3 else "unknown"
 

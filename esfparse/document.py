@@ -9,6 +9,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from .models import Evidence
+
 
 @dataclass(frozen=True)
 class Line:
@@ -74,6 +76,10 @@ class Document:
         if not self.page_starts:
             return None
         return bisect.bisect_right(self.page_starts, offset)
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """The Evidence of a span, with its page for paged sources."""
+        return Evidence(start=start, end=end, page=self.page_at(start))
 
     @property
     def pages(self) -> int:

@@ -96,7 +96,7 @@ def parse_percent(text: str) -> float | None:
     >>> parse_percent("32,8 procent")
     0.328
     """
-    m = re.search(r"(\d+(?:[,.]\d+)?)\s*(?:%|procent)", text)
-    if not m:
-        return None
-    return round(float(m.group(1).replace(",", ".")) / 100, 6)
+    from .numbers import find_numbers  # the one reader of Swedish numbers and percentages
+
+    value = next((n.value for n in find_numbers(text) if n.unit == "percent"), None)
+    return None if value is None else round(value / 100, 6)

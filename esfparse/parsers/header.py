@@ -20,6 +20,12 @@ from importlib import resources
 from ..document import Document, Line
 
 
+# An ESF+ diarienummer (`23-101-S05`) or a project number (`2019/00446`) ...
+ESFPLUS_DNR_RE = re.compile(r"^\d{2}-\d{3}-S\d{2}$")
+# ... opening a title line: `23-101-S05 - Titel`.
+ID_TITLE_RE = re.compile(r"^\s*(?P<id>\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})\s+[-–]\s+(?P<title>\S.*?)\s*$", re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class HeaderField:
     """One label/value pair with the spans of the value and of the whole pair."""

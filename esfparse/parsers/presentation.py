@@ -9,6 +9,7 @@ from ..document import Document
 from ..extract import contacts, dates
 from ..extract import people as ppl
 from ..extract.goals import find_goals
+from ..nlp import find_text_tables
 from ..extract.places import find_municipalities
 from ..models import Evidence, Link, MunicipalityRef, OrganisationRef, Person
 from .text_layout import is_noise, is_truncated, paged
@@ -23,23 +24,23 @@ def parse_presentation(doc: Document) -> dict[str, Any]:
     _links(doc, out)
     speakers = _speakers(doc, out)
     out["people"] = [Person(name=p.name, role=p.role, organisation=p.organisation, email=p.email,
-                            evidence=_ev(doc, p.start, p.end)) for p in speakers]
+                            evidence=doc.evidence(p.start, p.end)) for p in speakers]
     out["organisations"] = _organisations(doc, speakers, [*out["emails"], *out["urls"]])
     out["municipalities"] = _places(doc, speakers)
     if out["municipalities"]:
         out["list_source"] = {"municipalities": "text"}
     out["dates"] = _dated_lines(doc)
-    out["tables"] = [t.rows for t in doc.tables] or _text_tables(doc)
+    out["tables"] = [t.rows for t in doc.tables or find_text_tables(doc.text)]
     return out
 
 
 def _links(doc: Document, out: dict[str, Any]) -> None:
     """E-mail addresses, and web addresses that are not part of one."""
     text = doc.text
-    out["emails"] = [Link(value=v, evidence=_ev(doc, s, e))
+    out["emails"] = [Link(value=v, evidence=doc.evidence(s, e))
                      for v, s, e in contacts.find_emails(text)]
     emails = {link.value for link in out["emails"]}
-    out["urls"] = [Link(value=v, evidence=_ev(doc, s, e)) for v, s, e in contacts.find_urls(text)
+    out["urls"] = [Link(value=v, evidence=doc.evidence(s, e)) for v, s, e in contacts.find_urls(text)
                    if not any(v in em for em in emails)]
 
 
@@ -54,7 +55,7 @@ def _title(doc: Document, out: dict[str, Any]) -> None:
         text = line.text.strip()
         if text and not is_noise(text):
             start = line.start + line.text.find(text)
-            out["title"], out["evidence"]["title"] = text, _ev(doc, start, start + len(text))
+            out["title"], out["evidence"]["title"] = text, doc.evidence(start, start + len(text))
             return
 
 
@@ -68,7 +69,7 @@ def _places(doc: Document, speakers: list[ppl.PersonMatch]) -> list[Municipality
             seen[m.code] = MunicipalityRef(
                 as_written=m.name, code=m.code, name=m.name, county_code=m.county_code,
                 county_name=m.county_name, nuts2_code=m.nuts2_code, source="text",
-                evidence=_ev(doc, pm.start, pm.end))
+                evidence=doc.evidence(pm.start, pm.end))
     return list(seen.values())
 
 
@@ -181,7 +182,7 @@ def _organisations(doc: Document, speakers: list[ppl.PersonMatch],
     for group in groups.values():
         best = min(group, key=lambda m: (_rank(m), m.start))
         refs.append(OrganisationRef(name=best.name, role="mentioned", source="text",
-                                    evidence=_ev(doc, best.start, best.end)))
+                                    evidence=doc.evidence(best.start, best.end)))
     return refs
 
 
@@ -192,26 +193,6 @@ def _dated_lines(doc: Document) -> list[Link]:
         text = line.text.strip()
         if 0 < len(text) <= 120 and dates.parse_month(text):
             start = line.start + line.text.find(text)
-            evidence = _ev(doc, start, start + len(text))
+            evidence = doc.evidence(start, start + len(text))
             found.append(Link(value=text.strip("*- •"), evidence=evidence))
     return found
-
-
-_TAB_ROW_RE = re.compile(r"^[^\t\n]*\t[^\n]*$", re.MULTILINE)
-
-
-def _text_tables(doc: Document) -> list[list[list[str]]]:
-    """Runs of tab-separated lines as tables (plain-text sources)."""
-    tables: list[list[list[str]]] = []
-    current: list[list[str]] = []
-    last_end = -2
-    for m in _TAB_ROW_RE.finditer(doc.text):
-        row = [c.strip() for c in m.group(0).split("\t")]
-        if m.start() != last_end + 1 and current:
-            tables.append(current)
-            current = []
-        current.append(row)
-        last_end = m.end()
-    if current:
-        tables.append(current)
-    return tables

@@ -15,12 +15,10 @@ from ..extract import contacts, dates, money
 from ..extract.goals import find_goals
 from ..extract.organisations import find_partner_mentions
 from ..extract.places import find_municipalities, resolve_municipality, resolve_region
-from ..models import Evidence, Goal, Link, MunicipalityRef, OrganisationRef, Section
-from .header import Header, HeaderField, read_header, vocabulary
+from ..models import Goal, Link, MunicipalityRef, OrganisationRef, Section
+from .header import ESFPLUS_DNR_RE, ID_TITLE_RE, Header, HeaderField, read_header, vocabulary
 from .text_layout import find_sections, is_truncated, paged, title_line
 
-_ESFPLUS_DNR_RE = re.compile(r"^\d{2}-\d{3}-S\d{2}$")
-_ID_TITLE_RE = re.compile(r"^\s*(?P<id>\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})\s+[-–]\s+(?P<title>.+?)\s*$")
 _PROGRAMME_AREA_RE = re.compile(
     r"^(?:Programområde\s*)?(?P<code>[A-F]|\d+(?:\.\d+)?)(?:\s+(?P<name>.+))?$", re.IGNORECASE
 )
@@ -51,9 +49,6 @@ def parse_project_page(doc: Document, header: Header | None = None) -> dict[str,
     return out
 
 
-def _ev(doc: Document, start: int, end: int) -> Evidence:
-    return Evidence(start=start, end=end, page=doc.page_at(start))
-
 
 def _read_header_fields(doc: Document, header: Header, out: dict[str, Any]) -> None:
     for f in header.fields:
@@ -68,7 +63,7 @@ def _read_header_fields(doc: Document, header: Header, out: dict[str, Any]) -> N
             handler(doc, f, out)
         elif f.field in _SIMPLE_FIELDS or f.field == "title":
             out[f.field] = f.value
-            out["evidence"][f.field] = _ev(doc, f.start, f.end)
+            out["evidence"][f.field] = doc.evidence(f.start, f.end)
         else:
             out["extra"][f.field] = f.value
 
@@ -80,18 +75,18 @@ def _money_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
     name = "esf_grant" if f.field == "esf_grant" else "total_budget"
     key = f"{name}_{amount.currency.lower()}"
     out[key] = int(round(amount.amount)) if amount.currency == "SEK" else amount.amount
-    out["evidence"][key] = _ev(doc, f.start + amount.start, f.start + amount.end)
+    out["evidence"][key] = doc.evidence(f.start + amount.start, f.start + amount.end)
     rate = money.parse_percent(f.value[amount.end:])
     if rate is not None and f.field == "esf_grant":
         out["union_cofinancing_rate"] = rate
-        out["evidence"]["union_cofinancing_rate"] = _ev(doc, f.start, f.end)
+        out["evidence"]["union_cofinancing_rate"] = doc.evidence(f.start, f.end)
 
 
 def _period_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
     start, end, span = dates.parse_period(f.value)
     if span is None:
         return
-    ev = _ev(doc, f.start + span[0], f.start + span[1])
+    ev = doc.evidence(f.start + span[0], f.start + span[1])
     for key, value in (("period_start", start), ("period_end", end)):
         if value is not None and key not in out:
             out[key], out["evidence"][key] = value, ev
@@ -100,11 +95,11 @@ def _period_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
 def _date_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
     value = dates.parse_date(f.value)
     if value is not None and f.field not in out:
-        out[f.field], out["evidence"][f.field] = value, _ev(doc, f.start, f.end)
+        out[f.field], out["evidence"][f.field] = value, doc.evidence(f.start, f.end)
 
 
 def _region_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
-    out["region"], out["evidence"]["region"] = f.value, _ev(doc, f.start, f.end)
+    out["region"], out["evidence"]["region"] = f.value, doc.evidence(f.start, f.end)
     region = resolve_region(f.value)
     if region is not None:
         out["region_nuts2"] = region.nuts2_code
@@ -112,7 +107,7 @@ def _region_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
 
 
 def _programme_area_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
-    out["programme_area"], out["evidence"]["programme_area"] = f.value, _ev(doc, f.start, f.end)
+    out["programme_area"], out["evidence"]["programme_area"] = f.value, doc.evidence(f.start, f.end)
     m = _PROGRAMME_AREA_RE.match(f.value.strip())
     if m:
         out["programme_area_code"] = m.group("code").upper()
@@ -122,7 +117,7 @@ def _programme_area_field(doc: Document, f: HeaderField, out: dict[str, Any]) ->
 def _int_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
     digits = re.sub(r"[\s\u00a0]", "", f.value)
     if digits.isdigit():
-        out[f.field], out["evidence"][f.field] = int(digits), _ev(doc, f.start, f.end)
+        out[f.field], out["evidence"][f.field] = int(digits), doc.evidence(f.start, f.end)
         if f.field in ("planned_participants", "participants"):
             out.setdefault("goals", []).append(_header_goal(doc, f, int(digits)))
 
@@ -130,8 +125,8 @@ def _int_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
 def _header_goal(doc: Document, f: HeaderField, value: int) -> Goal:
     return Goal(
         value=value, unit="count", what=f.label.rstrip(":").strip().lower(), kind="planned_output",
-        source="header", quote=doc.text[f.quote_start:f.end], evidence=_ev(doc, f.quote_start, f.end),
-        value_evidence=_ev(doc, f.start, f.end), time_condition="under projekttiden",
+        source="header", quote=doc.text[f.quote_start:f.end], evidence=doc.evidence(f.quote_start, f.end),
+        value_evidence=doc.evidence(f.start, f.end), time_condition="under projekttiden",
     )
 
 
@@ -139,13 +134,13 @@ def _rate_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
     rate = money.parse_percent(f.value)
     if rate is not None:
         out["union_cofinancing_rate"] = rate
-        out["evidence"]["union_cofinancing_rate"] = _ev(doc, f.start, f.end)
+        out["evidence"]["union_cofinancing_rate"] = doc.evidence(f.start, f.end)
 
 
 def _org_nr_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
     digits = re.sub(r"\D", "", f.value)
     if len(digits) == 10:
-        out["owner_org_nr"], out["evidence"]["owner_org_nr"] = digits, _ev(doc, f.start, f.end)
+        out["owner_org_nr"], out["evidence"]["owner_org_nr"] = digits, doc.evidence(f.start, f.end)
 
 
 _FIELD_HANDLERS = {
@@ -176,7 +171,7 @@ def _layout(header: Header | None, doc: Document) -> str:
             "Start date", "EU contribution", "Total budget") for f in header.fields):
         return "kohesio"
     dnr = header.get("diarienummer")
-    if (dnr and _ESFPLUS_DNR_RE.match(dnr.value)) or "programme_period" in names or "nuts2" in names:
+    if (dnr and ESFPLUS_DNR_RE.match(dnr.value)) or "programme_period" in names or "nuts2" in names:
         return "esfplus"
     return "label_colon"
 
@@ -188,16 +183,16 @@ def _title(doc: Document, header: Header | None, out: dict[str, Any]) -> None:
     if line is None:
         return
     start, text = line.start, line.text.strip()
-    m = _ID_TITLE_RE.match(line.text)
+    m = ID_TITLE_RE.match(line.text)
     if m:
         ident = m.group("id")
-        key = "diarienummer" if _ESFPLUS_DNR_RE.match(ident) else "project_number"
+        key = "diarienummer" if ESFPLUS_DNR_RE.match(ident) else "project_number"
         if key not in out:
-            out[key], out["evidence"][key] = ident, _ev(doc, line.start + m.start("id"), line.start + m.end("id"))
+            out[key], out["evidence"][key] = ident, doc.evidence(line.start + m.start("id"), line.start + m.end("id"))
         start, text = line.start + m.start("title"), m.group("title")
     else:
         start += len(line.text) - len(line.text.lstrip())
-    out["title"], out["evidence"]["title"] = text, _ev(doc, start, start + len(text))
+    out["title"], out["evidence"]["title"] = text, doc.evidence(start, start + len(text))
 
 
 def _body_start(doc: Document, header: Header | None, out: dict[str, Any]) -> int:
@@ -217,7 +212,7 @@ def _lists(doc: Document, lists: dict[str, list[tuple[str, int, int]]], out: dic
     for key in ("co_financiers", "partners"):
         role = "co_financier" if key == "co_financiers" else "partner"
         out[key] = [
-            OrganisationRef(name=name, role=role, source="list", evidence=_ev(doc, s, e))
+            OrganisationRef(name=name, role=role, source="list", evidence=doc.evidence(s, e))
             for name, s, e in lists.get(key, [])
         ]
         if key in lists:
@@ -232,7 +227,7 @@ def _municipality_ref(doc: Document, name: str, start: int, end: int, source: st
     return MunicipalityRef(
         as_written=name, code=m.code if m else None, name=m.name if m else None,
         county_code=m.county_code if m else None, county_name=m.county_name if m else None,
-        nuts2_code=m.nuts2_code if m else None, source=source, evidence=_ev(doc, start, end),  # type: ignore[arg-type]
+        nuts2_code=m.nuts2_code if m else None, source=source, evidence=doc.evidence(start, end),  # type: ignore[arg-type]
     )
 
 
@@ -262,7 +257,7 @@ def _prose_places_and_partners(doc: Document, out: dict[str, Any], sections: lis
             for name, s, e in find_partner_mentions(doc.text[sec.evidence.start:sec.evidence.end],
                                                     base=sec.evidence.start, is_place=_is_place):
                 if name not in names and name != out.get("owner"):
-                    names[name] = OrganisationRef(name=name, role="partner", source="text", evidence=_ev(doc, s, e))
+                    names[name] = OrganisationRef(name=name, role="partner", source="text", evidence=doc.evidence(s, e))
         out["partners"] = list(names.values())
         if names:
             out.setdefault("list_source", {})["partners"] = "text"
@@ -287,7 +282,7 @@ def _kohesio_owner(doc: Document, out: dict[str, Any], sections: list[Section]) 
         m = _LED_BY_RE.search(doc.text, sec.evidence.start, sec.evidence.end)
         if m:
             out["owner"] = m.group("org")
-            out["evidence"]["owner"] = _ev(doc, m.start("org"), m.end("org"))
+            out["evidence"]["owner"] = doc.evidence(m.start("org"), m.end("org"))
             return
 
 
@@ -298,7 +293,7 @@ def _links(doc: Document, out: dict[str, Any]) -> None:
     for value, start, end in contacts.find_emails(doc.text):
         if header_ev is not None and start < header_ev.end and end == header_ev.end:
             value, start = out["email"], header_ev.start
-        links.append(Link(value=value, evidence=_ev(doc, start, end)))
+        links.append(Link(value=value, evidence=doc.evidence(start, end)))
     out["emails"] = links
 
 

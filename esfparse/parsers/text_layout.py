@@ -91,8 +91,7 @@ def _close(doc: Document, sections: list[Section], heading: str | None, body: li
         return
     start, end = body[0].start, body[-1].end
     start += len(body[0].text) - len(body[0].text.lstrip())
-    sections.append(Section(heading=heading, text=doc.text[start:end], evidence=Evidence(
-        start=start, end=end, page=doc.page_at(start))))
+    sections.append(Section(heading=heading, text=doc.text[start:end], evidence=doc.evidence(start, end)))
 
 
 def _list_item(line: Line, key: str, items: dict[str, list[tuple[str, int, int]]]) -> None:
