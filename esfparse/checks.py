@@ -30,7 +30,7 @@ _PROGRAMMES = {
 }
 # Which programme period each project-bank layout was published for (kohesio and prose pages state
 # theirs, if at all, in `programme_period`).
-_LAYOUT_PROGRAMME = {"esf2007": "2007-2013", "esf2014": "2014-2020", "label_colon": "2014-2020",
+LAYOUT_PROGRAMME = {"esf2007": "2007-2013", "esf2014": "2014-2020", "label_colon": "2014-2020",
                      "esfplus": "2021-2027"}
 # Header fields every complete page of a layout has.
 _REQUIRED = {
@@ -103,7 +103,7 @@ def _period(r: Record, doc: Document | None) -> Iterator[Problem]:
 def _programme(r: Record) -> tuple[str, tuple[int, int, int]] | None:
     """The programme period a record belongs to: as stated on the page, else by its layout."""
     m = _PERIOD_RE.search(r.programme_period or "")
-    name = f"{m.group(1)}-{m.group(2)}" if m else _LAYOUT_PROGRAMME.get(r.layout or "")
+    name = f"{m.group(1)}-{m.group(2)}" if m else LAYOUT_PROGRAMME.get(r.layout or "")
     if name in _PROGRAMMES:
         return name, _PROGRAMMES[name]
     return None

@@ -24,7 +24,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from .checks import _LAYOUT_PROGRAMME  # the programme period each project-bank layout belongs to
+from .checks import LAYOUT_PROGRAMME  # the programme period each project-bank layout belongs to
 from .errors import EsfparseError
 
 FORMATS = ("csv", "jsonl", "kohesio-csv", "iati-json")
@@ -195,7 +195,7 @@ def _fund(p: dict[str, Any]) -> str | None:
 
 
 def _programme_period(p: dict[str, Any]) -> str | None:
-    return p.get("programme_period") or _LAYOUT_PROGRAMME.get(p.get("layout") or "")
+    return p.get("programme_period") or LAYOUT_PROGRAMME.get(p.get("layout") or "")
 
 
 def _project_id(p: dict[str, Any]) -> str:

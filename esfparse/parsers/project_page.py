@@ -8,6 +8,7 @@ validated once at the end.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..document import Document
@@ -35,7 +36,7 @@ def parse_project_page(doc: Document, header: Header | None = None) -> dict[str,
     out: dict[str, Any] = {"kind": "project_page", "evidence": {}, "extra": {}}
     if header is not None:
         _read_header_fields(doc, header, out)
-    out["layout"] = _layout(header, doc)
+    out["layout"] = _layout(header)
     _title(doc, header, out)
     sections, lists = find_sections(doc, _body_start(doc, header, out))
     out["sections"] = sections
@@ -158,7 +159,8 @@ _FIELD_HANDLERS = {
 }
 
 
-def _layout(header: Header | None, doc: Document) -> str:
+def _layout(header: Header | None) -> str:
+    """Which project-bank layout a header block belongs to, from its shape and labels."""
     if header is None:
         return "prose"
     style = header.style
@@ -167,13 +169,17 @@ def _layout(header: Header | None, doc: Document) -> str:
         return "esf2007"
     if style == "stacked":
         return "esf2014"
-    if {"esf_grant", "total_budget"} & names and any(f.label[:1].isascii() and f.label in (
-            "Start date", "EU contribution", "Total budget") for f in header.fields):
+    if any(f.label.casefold() in _kohesio_labels() for f in header.fields):
         return "kohesio"
     dnr = header.get("diarienummer")
     if (dnr and ESFPLUS_DNR_RE.match(dnr.value)) or "programme_period" in names or "nuts2" in names:
         return "esfplus"
     return "label_colon"
+
+
+@lru_cache(maxsize=1)
+def _kohesio_labels() -> frozenset[str]:
+    return frozenset(label.casefold() for label in vocabulary()["kohesio_labels"])
 
 
 def _title(doc: Document, header: Header | None, out: dict[str, Any]) -> None:
