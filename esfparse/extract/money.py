@@ -81,13 +81,6 @@ def _number(raw: str) -> float | None:
         return None
 
 
-def to_int_sek(money: Money | None) -> int | None:
-    """Whole SEK for a SEK amount, else None."""
-    if money is None or money.currency != "SEK":
-        return None
-    return int(round(money.amount))
-
-
 def parse_percent(text: str) -> float | None:
     """A percentage such as `40%` or `32,8 procent` as a fraction.
 

@@ -44,11 +44,6 @@ def _links(doc: Document, out: dict[str, Any]) -> None:
                    if not any(v in em for em in emails)]
 
 
-def _ev(doc: Document, start: int, end: int) -> Evidence:
-    """Evidence for a span, with its page."""
-    return Evidence(start=start, end=end, page=doc.page_at(start))
-
-
 def _title(doc: Document, out: dict[str, Any]) -> None:
     """The first line that is not site noise."""
     for line in doc.lines():
