@@ -164,7 +164,12 @@ def _results(todo: list[str], workers: int) -> Iterator[tuple[str, Any, str | No
     """Yield (path, rows, error) in input order, in-process or from a pool of parser processes."""
     from .parallel import imap_ordered
 
-    yield from imap_ordered(_work, todo, workers)
+    yield from imap_ordered(_work, todo, workers, lost=_lost)
+
+
+def _lost(path: str, reason: str) -> tuple[str, Any, str | None]:
+    """The result for a file whose parser process died (e.g. killed for using too much memory)."""
+    return path, None, f"{path}: the parser process died on this file ({reason}); the run went on without it"
 
 
 # ---------------------------------------------------------------- cross-document rule
@@ -180,7 +185,10 @@ def stored_projects(db: Any) -> list[tuple[str, str, Any]]:
     from .models import Evidence, Record
 
     evidence: dict[str, dict[str, Evidence]] = defaultdict(dict)
-    for sha, field, start, end, page in db.execute("select document_id, field, start, [end], page from evidence"):
+    fields = (*_PROJECT_COLUMNS, "union_cofinancing_rate")  # a problem cites the span of the compared field
+    marks = ", ".join("?" for _ in fields)
+    for sha, field, start, end, page in db.execute(
+            f"select document_id, field, start, [end], page from evidence where field in ({marks})", fields):
         evidence[sha][field] = Evidence(start=start, end=end, page=page)
     columns = ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
     sql = f"select d.path, d.sha256, {columns} from projects p join documents d on d.sha256 = p.document_id"

@@ -1,24 +1,35 @@
 """Worker processes that parse; the caller (one writer) stores.
 
-Results come back in input order, so a run with 1 and with N workers stores
-identical rows. Work is handed out in bounded windows so memory stays flat in
-the number of documents. On platforms with `fork`, the NLP pipeline and
-gazetteers are built once in the parent and inherited by the workers.
+`imap_ordered` hands out chunks of work to N worker processes over one pipe each and gives the
+results back in input order, so a run with 1 and with N workers stores identical rows.
+
+Why not `multiprocessing.Pool`: a Pool worker that dies (out of memory, a crash in a C library)
+leaves its task unanswered and the run hangs for ever, and its three helper threads fight the
+writer for the GIL. Here the parent waits on the pipes and on each worker's exit at once: when a
+worker dies, its chunk is retried one item at a time in a fresh worker, so only the item that
+kills a worker is lost, and it is reported through `lost`.
+
+Memory stays flat in the number of items: at most WINDOW chunks are in flight or waiting to be
+yielded. On platforms with `fork`, the NLP pipeline and gazetteers are built once in the parent
+and inherited copy-on-write by every worker.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
-from itertools import islice
-from typing import Callable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import wait
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-WINDOW = 256  # paths in flight at once: bounds memory held in result queues
-CHUNKSIZE = 4
+CHUNKSIZE = 16  # items per message: amortises pickling and wake-ups, small next to a 2,000-item run
+AHEAD = 2  # chunks queued per worker, so a worker never waits for the parent between chunks
+WINDOW = 16  # chunks in flight or finished but not yet yielded: bounds memory
 
 
 def default_workers() -> int:
@@ -40,34 +51,146 @@ def warm_up() -> None:
     from .nlp import get_nlp
 
     get_nlp()
+    # Everything built so far lives to the end of the run: keep the collector off it. Collections get
+    # shorter, and forked workers do not copy the pages the collector would otherwise touch.
+    gc.freeze()
 
 
-def _map_chunk(args: tuple[Callable[[T], R], list[T]]) -> list[R]:
-    func, chunk = args
-    return [func(x) for x in chunk]
+def _serve(func: Callable[[Any], Any], conn: Any) -> None:
+    """Worker loop: (task id, items) in, (task id, results) out, until told to stop."""
+    try:
+        while (task := conn.recv()) is not None:
+            key, chunk = task
+            conn.send((key, [func(x) for x in chunk]))
+    except (EOFError, KeyboardInterrupt, BrokenPipeError):
+        pass  # the parent is gone or interrupted: nothing left to do
 
 
-def imap_ordered(func: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+def _died(item: Any, reason: str) -> Any:
+    raise RuntimeError(f"worker process died while handling {item!r} ({reason})")
+
+
+class _Worker:
+    def __init__(self, ctx: Any, func: Callable[[Any], Any]):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(func, child), daemon=True)
+        self.proc.start()
+        child.close()
+        self.tasks: deque[tuple[tuple[int, int], list[Any]]] = deque()  # sent, not yet answered
+
+
+def imap_ordered(func: Callable[[T], R], items: Iterable[T], workers: int,
+                 lost: Callable[[T, str], R] = _died) -> Iterator[R]:
     """func over items in input order, in `workers` processes (in-process when workers <= 1).
 
-    At most WINDOW items are in flight, so memory does not grow with the input.
+    An item whose worker process dies yields ``lost(item, reason)`` (by default: raises).
     """
     items = list(items)
     if workers <= 1 or len(items) < 2:
+        if len(items) >= 2:
+            warm_up()
         yield from map(func, items)
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if ctx.get_start_method() == "fork":
-        warm_up()  # inherited copy-on-write by every worker
-    chunks = iter([items[i:i + CHUNKSIZE] for i in range(0, len(items), CHUNKSIZE)])
-    with ctx.Pool(workers) as pool:
-        pending: deque = deque()
-        for chunk in islice(chunks, WINDOW // CHUNKSIZE):
-            pending.append(pool.apply_async(_map_chunk, ((func, chunk),)))
-        while pending:
-            results = pending.popleft().get()
-            nxt = next(chunks, None)
-            if nxt is not None:
-                pending.append(pool.apply_async(_map_chunk, ((func, nxt),)))
-            yield from results
+        warm_up()  # inherited by every worker
+    yield from _Run(ctx, func, items, min(workers, len(items)), lost)
+
+
+class _Run:
+    """One parallel map: hands out tasks, collects answers, replaces dead workers."""
+
+    def __init__(self, ctx: Any, func: Callable[[Any], Any], items: list[Any], workers: int,
+                 lost: Callable[[Any, str], Any]):
+        self.ctx, self.func, self.lost = ctx, func, lost
+        starts = range(0, len(items), CHUNKSIZE)
+        self.chunks = [items[i:i + CHUNKSIZE] for i in starts]
+        # A task is (chunk index, offset in chunk) plus its items; a chunk is retried item by item.
+        self.queue: deque[tuple[tuple[int, int], list[Any]]] = deque()
+        self.next_chunk = 0  # next chunk to queue
+        self.slots: dict[int, list[Any]] = {}  # chunk index -> results (None where pending)
+        self.pending: dict[int, int] = {}  # chunk index -> results still missing
+        self.workers = [_Worker(ctx, func) for _ in range(workers)]
+
+    def __iter__(self) -> Iterator[Any]:
+        done = 0
+        try:
+            while done < len(self.chunks):
+                self._feed(done)
+                if self.pending.get(done, 1) == 0:
+                    del self.pending[done]
+                    yield from self.slots.pop(done)
+                    done += 1
+                    continue
+                self._collect()
+        finally:
+            self._close()
+
+    def _feed(self, done: int) -> None:
+        while self.next_chunk < len(self.chunks) and self.next_chunk < done + WINDOW:
+            chunk = self.chunks[self.next_chunk]
+            self.slots[self.next_chunk] = [None] * len(chunk)
+            self.pending[self.next_chunk] = len(chunk)
+            self.queue.append(((self.next_chunk, 0), chunk))
+            self.next_chunk += 1
+        for i in range(len(self.workers)):
+            while self.queue and len((w := self.workers[i]).tasks) < AHEAD:
+                task = self.queue.popleft()
+                try:
+                    w.conn.send(task)
+                except OSError:  # it died since it last answered: retry its work and this task
+                    self.queue.appendleft(task)
+                    self._replace(w)
+                    continue
+                w.tasks.append(task)
+
+    def _collect(self) -> None:
+        """Wait for an answer or a death, and record it."""
+        busy = [w for w in self.workers if w.tasks]
+        ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy]))
+        for w in busy:
+            if w.conn in ready:
+                try:
+                    (index, offset), results = w.conn.recv()
+                except (EOFError, ConnectionError, OSError):
+                    self._replace(w)
+                    continue
+                w.tasks.popleft()
+                self._fill(index, offset, results)
+            elif w.proc.sentinel in ready:  # exited with nothing left to read
+                self._replace(w)
+
+    def _fill(self, index: int, offset: int, results: list[Any]) -> None:
+        self.slots[index][offset:offset + len(results)] = results
+        self.pending[index] -= len(results)
+
+    def _replace(self, dead: _Worker) -> None:
+        """A worker died: retry its work in a new worker, the failing chunk item by item; a lone item is lost."""
+        dead.proc.join()
+        reason = f"exit code {dead.proc.exitcode}" if (dead.proc.exitcode or 0) >= 0 else \
+            f"killed by signal {-dead.proc.exitcode}"
+        dead.conn.close()
+        # It died on its first unanswered task; the ones queued behind it never started.
+        (index, offset), chunk = dead.tasks.popleft()
+        if len(chunk) == 1:
+            self._fill(index, offset, [self.lost(chunk[0], reason)])
+            retry = list(dead.tasks)
+        else:
+            retry = [((index, offset + j), [x]) for j, x in enumerate(chunk)] + list(dead.tasks)
+        dead.tasks.clear()
+        self.queue.extendleft(reversed(retry))
+        self.workers[self.workers.index(dead)] = _Worker(self.ctx, self.func)
+
+    def _close(self) -> None:
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        for w in self.workers:
+            w.proc.join(timeout=1)
+            if w.proc.is_alive():
+                w.proc.terminate()
+                w.proc.join()
+            w.conn.close()

@@ -1,0 +1,107 @@
+"""The worker pool: input order, dead workers, and identical rows with 1 and 2 workers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from esfparse import parallel
+from esfparse.ingest import run_ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="a worker that kills itself is only inherited under fork")
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def die_on_13(x: int) -> int:
+    if x == 13:
+        os._exit(3)
+    return -x
+
+
+def killed_on_7(x: int) -> int:
+    if x == 7:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x
+
+
+def test_results_come_back_in_input_order_across_chunks():
+    items = list(range(parallel.CHUNKSIZE * parallel.WINDOW * 2 + 5))  # more than one window
+    assert list(parallel.imap_ordered(square, items, 2)) == [x * x for x in items]
+
+
+def test_one_worker_runs_in_process():
+    assert list(parallel.imap_ordered(square, [1, 2, 3], 1)) == [1, 4, 9]
+
+
+@needs_fork
+def test_a_dying_worker_loses_only_its_item_and_the_run_goes_on():
+    items = list(range(40))
+    out = list(parallel.imap_ordered(die_on_13, items, 2, lost=lambda x, why: ("lost", x, why)))
+    assert out[13] == ("lost", 13, "exit code 3")
+    assert out[:13] + out[14:] == [-x for x in items if x != 13]
+
+
+@needs_fork
+def test_a_killed_worker_is_named_by_its_signal():
+    out = list(parallel.imap_ordered(killed_on_7, list(range(20)), 2, lost=lambda x, why: why))
+    assert out[7] == "killed by signal 9"
+    assert [x for i, x in enumerate(out) if i != 7] == [x for x in range(20) if x != 7]
+
+
+@needs_fork
+def test_by_default_a_lost_item_is_an_error():
+    with pytest.raises(RuntimeError, match="worker process died while handling 13"):
+        list(parallel.imap_ordered(die_on_13, list(range(20)), 2))
+
+
+def _rows(db: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(db)
+    out = {}
+    for (table,) in conn.execute("select name from sqlite_master where type = 'table' and name not like '%fts%' "
+                                 "and name not like 'sqlite_%' and name != 'ingest_runs'"):
+        cols = [r[1] for r in conn.execute(f"pragma table_info([{table}])") if r[1] != "ingested_at"]
+        out[table] = conn.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{table}] order by rowid").fetchall()
+    conn.close()
+    return out
+
+
+def test_one_and_two_workers_store_identical_rows(tmp_path):
+    files = [(p, None) for p in sorted((ROOT / "corpus" / "raw").glob("*.txt"))]
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    assert run_ingest(files, str(one), workers=1, progress=False)["ingested"] == len(files)
+    assert run_ingest(files, str(two), workers=2, progress=False)["ingested"] == len(files)
+    rows_one, rows_two = _rows(one), _rows(two)
+    assert rows_one["goals"] and rows_one["organisations"]  # something to compare
+    assert rows_one == rows_two  # same rows, same ids, same order
+
+
+@needs_fork
+def test_ingest_reports_a_file_whose_parser_process_died_and_stores_the_rest(tmp_path, monkeypatch):
+    from esfparse import ingest
+
+    files = [(p, None) for p in sorted((ROOT / "corpus" / "raw").glob("*.txt"))[:6]]
+    victim = str(files[2][0])
+    real = ingest._work
+
+    def work(path: str):
+        if path == victim:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does to a process out of memory
+        return real(path)
+
+    monkeypatch.setattr(ingest, "_work", work)
+    summary = run_ingest(files, str(tmp_path / "esf.db"), workers=2, progress=False)
+    assert (summary["ingested"], summary["failed"]) == (5, 1)
+    conn = sqlite3.connect(tmp_path / "esf.db")
+    (message,) = conn.execute("select message from problems where code = 'read.unreadable'").fetchone()
+    assert message.startswith(f"{victim}: the parser process died on this file (killed by signal 9)")
+    assert conn.execute("select count(*) from documents").fetchone() == (5,)
