@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import types
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
@@ -29,6 +31,7 @@ __all__ = [
     "find_cues",
     "find_text_tables",
     "get_nlp",
+    "import_spacy",
     "load_patterns",
     "split_sentences",
 ]
@@ -53,10 +56,56 @@ def load_patterns(filename: str) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def _spacy_info(*args: object, **kwargs: object) -> object:
+    """``spacy.info``, loading spaCy's command-line package on first call."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
+# Stand-ins for spaCy's CLI modules while spaCy itself is imported: module name -> attributes.
+CLI_PLACEHOLDERS: dict[str, dict[str, object]] = {"spacy.cli": {}, "spacy.cli.info": {"info": _spacy_info}}
+
+
+def import_spacy() -> types.ModuleType:
+    """Import spaCy without its command-line interface, which a pipeline never uses.
+
+    spaCy 3.x imports ``spacy.cli`` at start only to offer ``spacy.info``. That pulls in typer, weasel,
+    requests and httpx: about 370 of spaCy's ~1,000 modules and a third of its import time, paid by every
+    parser process. Upstream made that import lazy (explosion/spaCy#12962) on a branch the 3.x releases do
+    not include; this does the same from outside. While spaCy is imported, ``spacy.cli.info`` is a
+    placeholder whose ``info`` loads the real one when called; afterwards ``import spacy.cli`` loads the
+    real CLI as usual. A spaCy that imports more from its CLI makes the placeholder fail with an
+    ImportError, and spaCy is then imported the ordinary way.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    placeholders = {}
+    for name, attributes in CLI_PLACEHOLDERS.items():
+        module = placeholders[name] = types.ModuleType(name)
+        module.__path__ = []  # a package with no submodules of its own
+        module.__dict__.update(attributes)
+    sys.modules.update(placeholders)
+    try:
+        import spacy
+
+        return spacy
+    except ImportError:
+        for name in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+            del sys.modules[name]  # half-imported: start over the ordinary way
+    finally:
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    import spacy
+
+    return spacy
+
+
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """``spacy.blank("sv")`` with one SpanRuler per entry of `CUE_RULERS`, built once."""
-    import spacy  # deferred: only documents with candidate sentences pay for it
+    spacy = import_spacy()  # deferred: only documents with candidate sentences pay for it
 
     nlp = spacy.blank("sv")
     for name, files in CUE_RULERS.items():

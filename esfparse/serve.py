@@ -22,7 +22,6 @@ returns its review page (``esfparse.review``), and the ``path`` cells of the
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import hashlib
 import html
@@ -316,6 +315,8 @@ async def _stored_paths(datasette: Any, sha256: str) -> list[tuple[str, str | No
 
 
 async def _review_view(datasette: Any, request: Any) -> Any:
+    import asyncio  # here, not at the top: ingest imports this module for its views
+
     from datasette.utils.asgi import Response
 
     sha = request.url_vars["sha256"]

@@ -21,7 +21,7 @@ the same), then measures, with medians over --repeat runs:
 The package is byte-compiled first, as an installed package is: with PYTHONDONTWRITEBYTECODE set,
 every run would otherwise recompile it.
 
-Usage: python scripts/benchmark.py [--pages 2000] [--decks 50] [--small 200] [--bank 6000] [--repeat 3] [--json]
+Usage: python scripts/benchmark.py [--pages 2000] [--decks 50] [--small 200] [--bank 6000] [--repeat 5] [--json]
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def _spin(n: int) -> int:
     return total
 
 
-def parallel_job(processes: int, n: int = 12_000_000) -> float:
+def parallel_job(processes: int, n: int = 24_000_000) -> float:
     """Wall seconds of a perfectly parallel pure-Python job of fixed total size in `processes` processes."""
     code = (f"import multiprocessing as mp, sys; sys.path.insert(0, {str(ROOT / 'scripts')!r}); import benchmark\n"
             f"if __name__ == '__main__':\n"
@@ -200,7 +200,7 @@ def main() -> int:
     ap.add_argument("--small", type=int, default=200)
     ap.add_argument("--bank", type=int, default=6000,
                     help="pages for the speed-up at project-bank scale (0: skip)")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="esfbench-"))
