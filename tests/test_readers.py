@@ -287,3 +287,17 @@ def test_deck_same_slides_as_text():
     items = [fixtures.DASH_RE.sub("", line).replace("**", "") for line in raw.split("\n")
              if fixtures.DASH_RE.match(line)]
     assert bullets == [" ".join(i.split()) for i in items]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("8\u00a0625\u00a0kr", "8\u00a0625 kr"),           # kept between digits only
+    ("\u00a08\u00a0", " 8 "),                           # at both ends
+    ("1\u00a0\u00a02", "1  2"),                         # two in a row: neither is between digits
+    ("10\u202f000 och 5\u2007000", "10\u202f000 och 5\u2007000"),
+    ("a\u200bb\u00adc\u2003d\u3000e\x07f", "abc d ef"),  # dropped, odd spaces, control characters
+    ("Sk\u00e5ne\ufeff", "Sk\u00e5ne"),
+])
+def test_normalise_text_character_rules(raw, expected):
+    from esfparse.readers.text import normalise_text
+
+    assert normalise_text(raw) == expected
