@@ -98,14 +98,28 @@ def imap_ordered(func: Callable[[T], R], items: Iterable[T], workers: int,
     yield from _Run(ctx, func, items, min(workers, len(items)), lost)
 
 
+def _chunks(items: list[Any], workers: int) -> list[list[Any]]:
+    """Items cut into chunks: small at first, so the writer has work at once; small at the end, so the
+    workers finish together; CHUNKSIZE between."""
+    ramp = [size for size in (2, 4, 8) if size < CHUNKSIZE for _ in range(workers)]
+    end = max(0, len(items) - 2 * workers * CHUNKSIZE)  # from here on, quarter-size chunks
+    chunks, i = [], 0
+    while i < len(items):
+        size = ramp.pop(0) if ramp else CHUNKSIZE
+        if i >= end:
+            size = min(size, max(1, CHUNKSIZE // 4))
+        chunks.append(items[i:i + size])
+        i += size
+    return chunks
+
+
 class _Run:
     """One parallel map: hands out tasks, collects answers, replaces dead workers."""
 
     def __init__(self, ctx: Any, func: Callable[[Any], Any], items: list[Any], workers: int,
                  lost: Callable[[Any, str], Any]):
         self.ctx, self.func, self.lost = ctx, func, lost
-        starts = range(0, len(items), CHUNKSIZE)
-        self.chunks = [items[i:i + CHUNKSIZE] for i in starts]
+        self.chunks = _chunks(items, workers)
         # A task is (chunk index, offset in chunk) plus its items; a chunk is retried item by item.
         self.queue: deque[tuple[tuple[int, int], list[Any]]] = deque()
         self.next_chunk = 0  # next chunk to queue

@@ -105,3 +105,14 @@ def test_ingest_reports_a_file_whose_parser_process_died_and_stores_the_rest(tmp
     (message,) = conn.execute("select message from problems where code = 'read.unreadable'").fetchone()
     assert message.startswith(f"{victim}: the parser process died on this file (killed by signal 9)")
     assert conn.execute("select count(*) from documents").fetchone() == (5,)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 63, 64, 65, 500, 2001])
+def test_chunks_cover_the_items_in_order_small_at_both_ends(n):
+    chunks = parallel._chunks(list(range(n)), 2)
+    assert [x for c in chunks for x in c] == list(range(n))
+    assert all(0 < len(c) <= parallel.CHUNKSIZE for c in chunks)
+    if n > 4 * parallel.CHUNKSIZE:
+        assert len(chunks[0]) == 2 and len(chunks[-1]) <= parallel.CHUNKSIZE // 4
+    if n > 8 * parallel.CHUNKSIZE:
+        assert max(len(c) for c in chunks) == parallel.CHUNKSIZE
