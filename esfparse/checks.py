@@ -215,13 +215,19 @@ def identity_keys(r: Record) -> list[tuple[str, str]]:
     >>> identity_keys(Record(kind="project_page", diarienummer="23-101-S05", title="A", owner="B"))
     [('dnr', '23-101-s05'), ('name', 'a|b')]
     """
+    return keys_of(r.diarienummer, r.project_number, r.title, r.owner)
+
+
+def keys_of(diarienummer: str | None, project_number: str | None, title: str | None,
+            owner: str | None) -> list[tuple[str, str]]:
+    """`identity_keys` from the four values it reads (for stored rows, without building a Record)."""
     keys = []
-    if r.diarienummer:
-        keys.append(("dnr", _norm_id(r.diarienummer)))
-    if r.project_number:
-        keys.append(("nr", _norm_id(r.project_number)))
-    if r.title and r.owner:
-        keys.append(("name", f"{_norm_text(r.title)}|{_norm_text(r.owner)}"))
+    if diarienummer:
+        keys.append(("dnr", _norm_id(diarienummer)))
+    if project_number:
+        keys.append(("nr", _norm_id(project_number)))
+    if title and owner:
+        keys.append(("name", f"{_norm_text(title)}|{_norm_text(owner)}"))
     return keys
 
 

@@ -180,20 +180,36 @@ _PROJECT_COLUMNS = ("title", "owner", "diarienummer", "project_number", "esf_gra
                     "participants", "region_nuts2", "programme_area_code")
 
 
-def stored_projects(db: Any) -> list[tuple[str, str, Any]]:
-    """(path, sha256, Record) for every stored project page, rebuilt from its row and evidence."""
+def stored_projects(db: Any, shared_only: bool = False) -> list[tuple[str, str, Any]]:
+    """(path, sha256, Record) for every stored project page, rebuilt from its row and evidence.
+
+    With `shared_only`, only the pages that share an identity key (diarienummer, project number, or
+    title and owner) with a page at another path: the only ones the cross-document rule can flag.
+    """
+    from .checks import keys_of
     from .models import Evidence, Record
 
+    columns = ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
+    sql = f"select d.path, d.sha256, {columns} from projects p join documents d on d.sha256 = p.document_id"
+    rows = db.execute(sql + " order by d.path").fetchall()
+    if shared_only:
+        at = {c: i + 2 for i, c in enumerate(_PROJECT_COLUMNS)}
+        paths: dict[tuple[str, str], set[str]] = defaultdict(set)
+        keys = [keys_of(*(row[at[c]] for c in ("diarienummer", "project_number", "title", "owner"))) for row in rows]
+        for row, row_keys in zip(rows, keys, strict=True):
+            for key in row_keys:
+                paths[key].add(row[0])
+        rows = [row for row, row_keys in zip(rows, keys, strict=True) if any(len(paths[k]) > 1 for k in row_keys)]
+    wanted = {row[1] for row in rows}
     evidence: dict[str, dict[str, Evidence]] = defaultdict(dict)
     fields = (*_PROJECT_COLUMNS, "union_cofinancing_rate")  # a problem cites the span of the compared field
     marks = ", ".join("?" for _ in fields)
     for sha, field, start, end, page in db.execute(
             f"select document_id, field, start, [end], page from evidence where field in ({marks})", fields):
-        evidence[sha][field] = Evidence(start=start, end=end, page=page)
-    columns = ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
-    sql = f"select d.path, d.sha256, {columns} from projects p join documents d on d.sha256 = p.document_id"
+        if sha in wanted:
+            evidence[sha][field] = Evidence(start=start, end=end, page=page)
     out = []
-    for path, sha, *values, rate in db.execute(sql + " order by d.path").fetchall():
+    for path, sha, *values, rate in rows:
         data: dict[str, Any] = dict(zip(_PROJECT_COLUMNS, values, strict=True))
         data["union_cofinancing_rate"] = None if rate is None else rate / 100
         out.append((path, sha, Record(kind="project_page", evidence=evidence.get(sha, {}), **data)))
@@ -205,7 +221,7 @@ def store_duplicates(db: Any) -> int:
     from . import store
     from .checks import find_conflicting_duplicates
 
-    projects = stored_projects(db)
+    projects = stored_projects(db, shared_only=True)
     sha_of = {path: sha for path, sha, _ in projects}
     found = find_conflicting_duplicates((path, record) for path, _, record in projects)
     with db.atomic():

@@ -116,3 +116,21 @@ def test_chunks_cover_the_items_in_order_small_at_both_ends(n):
         assert len(chunks[0]) == 2 and len(chunks[-1]) <= parallel.CHUNKSIZE // 4
     if n > 8 * parallel.CHUNKSIZE:
         assert max(len(c) for c in chunks) == parallel.CHUNKSIZE
+
+
+def test_the_duplicate_pass_reads_only_shared_pages_and_finds_the_same_problems(tmp_path):
+    import sqlite_utils
+
+    from esfparse.checks import find_conflicting_duplicates
+    from esfparse.ingest import stored_projects
+
+    corpus = ROOT / "corpus"
+    pages = [*corpus.glob("raw/*.txt"), *corpus.glob("html/*.html"), *corpus.glob("heldout/raw/*.txt")]
+    files = [(p, None) for p in sorted(pages)]  # text and HTML copies of each page, held-out pages once
+    run_ingest(files, str(tmp_path / "esf.db"), workers=1, progress=False)
+    db = sqlite_utils.Database(tmp_path / "esf.db")
+    every, shared = stored_projects(db), stored_projects(db, shared_only=True)
+    assert len({sha for _, sha, _ in every} - {sha for _, sha, _ in shared}) > 0  # pages with no copy skipped
+    found = [(path, p.model_dump()) for path, p in find_conflicting_duplicates((a, r) for a, _, r in every)]
+    assert found  # the corpus holds two snapshots of one ESF+ project that disagree
+    assert [(path, p.model_dump()) for path, p in find_conflicting_duplicates((a, r) for a, _, r in shared)] == found
