@@ -86,15 +86,14 @@ def imap_ordered(func: Callable[[T], R], items: Iterable[T], workers: int,
     An item whose worker process dies yields ``lost(item, reason)`` (by default: raises).
     """
     items = list(items)
-    if workers <= 1 or len(items) < 2:
-        if len(items) >= 2:
-            warm_up()
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    parallel = workers > 1 and len(items) > 1
+    if len(items) > 1 and (fork or not parallel):
+        warm_up()  # once in this process; under fork, inherited by every worker
+    if not parallel:
         yield from map(func, items)
         return
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    if ctx.get_start_method() == "fork":
-        warm_up()  # inherited by every worker
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
     yield from _Run(ctx, func, items, min(workers, len(items)), lost)
 
 
@@ -132,7 +131,7 @@ class _Run:
         try:
             while done < len(self.chunks):
                 self._feed(done)
-                if self.pending.get(done, 1) == 0:
+                if self.pending[done] == 0:
                     del self.pending[done]
                     yield from self.slots.pop(done)
                     done += 1
@@ -185,15 +184,15 @@ class _Run:
         reason = f"exit code {dead.proc.exitcode}" if (dead.proc.exitcode or 0) >= 0 else \
             f"killed by signal {-dead.proc.exitcode}"
         dead.conn.close()
-        # It died on its first unanswered task; the ones queued behind it never started.
-        (index, offset), chunk = dead.tasks.popleft()
-        if len(chunk) == 1:
-            self._fill(index, offset, [self.lost(chunk[0], reason)])
-            retry = list(dead.tasks)
-        else:
-            retry = [((index, offset + j), [x]) for j, x in enumerate(chunk)] + list(dead.tasks)
-        dead.tasks.clear()
-        self.queue.extendleft(reversed(retry))
+        if dead.tasks:  # it died on its first unanswered task; the ones queued behind it never started
+            (index, offset), chunk = dead.tasks.popleft()
+            if len(chunk) == 1:
+                self._fill(index, offset, [self.lost(chunk[0], reason)])
+                retry = list(dead.tasks)
+            else:
+                retry = [((index, offset + j), [x]) for j, x in enumerate(chunk)] + list(dead.tasks)
+            dead.tasks.clear()
+            self.queue.extendleft(reversed(retry))
         self.workers[self.workers.index(dead)] = _Worker(self.ctx, self.func)
 
     def _close(self) -> None:

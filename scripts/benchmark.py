@@ -178,10 +178,13 @@ def parallel_job(processes: int, n: int = 24_000_000) -> float:
     return time.perf_counter() - start
 
 
-def abba(one, two, rounds: int) -> tuple[float, list[float], list[float], list[float]]:
-    """Median of rounds of (one, two, two, one): (median ratio one/two, ratios, one times, two times)."""
+def abba(one, two, rounds: int, before=None) -> tuple[float, list[float], list[float], list[float]]:
+    """Median of rounds of (one, two, two, one), each round after `before()`:
+    (median ratio one/two, ratios, one times, two times)."""
     ratios, ones, twos = [], [], []
     for _ in range(rounds):
+        if before:
+            before()
         a, b, c, d = one(), two(), two(), one()
         ratios.append((a + d) / (b + c))
         ones += [a, d]
@@ -220,24 +223,24 @@ def run(work: Path, args: argparse.Namespace) -> dict:
     decks = build_decks(work / "decks", args.decks)
     db = work / "bench.db"
     r: dict = {"pages": len(pages), "decks": len(decks), "repeat": args.repeat, "cpus": os.cpu_count()}
-    # ABBA rounds (1, 2, 2, 1 workers) with the floor in each, so drifting machine speed hits all alike.
-    floors, ones, twos, ratios, fingerprints = [], [], [], [], set()
-    for _ in range(args.repeat):
-        floors.append(floor(pages))
-        a = ingest(work / "pages", db, 1)
-        fingerprints.add(db_fingerprint(db))
-        b, c = ingest(work / "pages", db, 2), ingest(work / "pages", db, 2)
-        fingerprints.add(db_fingerprint(db))
-        d = ingest(work / "pages", db, 1)
-        ones += [a, d]
-        twos += [b, c]
-        ratios.append((a + d) / (b + c))
+    floors, fingerprints = [], set()
+
+    def timed_ingest(workers: int):
+        def run_once() -> float:
+            seconds = ingest(work / "pages", db, workers)
+            fingerprints.add(db_fingerprint(db))
+            return seconds
+        return run_once
+
+    # ABBA rounds with the floor in each, so drifting machine speed hits all three alike.
+    speedup, ratios, ones, twos = abba(timed_ingest(1), timed_ingest(2), args.repeat,
+                                       before=lambda: floors.append(floor(pages)))
     r["floor_s"], r["ingest_w1_s"], r["ingest_w2_s"] = map(statistics.median, (floors, ones, twos))
     r["identical_w1_w2"] = len(fingerprints) == 1
     r["floor_ms_per_doc"] = 1000 * r["floor_s"] / len(pages)
     r["ingest_ms_per_doc"] = 1000 * r["ingest_w2_s"] / len(pages)
     r["ingest_over_floor"] = r["ingest_w2_s"] / r["floor_s"]
-    r["speedup_w2_over_w1"], r["speedup_rounds"] = statistics.median(ratios), ratios
+    r["speedup_w2_over_w1"], r["speedup_rounds"] = speedup, ratios
     # What bounds the speed-up: the serial part of every run, and the machine itself.
     r["serial_s"] = median_of(lambda: ingest(work / "one", db, 1), max(5, args.repeat))
     r["amdahl_bound"] = r["ingest_w1_s"] / (r["serial_s"] + (r["ingest_w1_s"] - r["serial_s"]) / 2)

@@ -134,3 +134,27 @@ def test_the_duplicate_pass_reads_only_shared_pages_and_finds_the_same_problems(
     found = [(path, p.model_dump()) for path, p in find_conflicting_duplicates((a, r) for a, _, r in every)]
     assert found  # the corpus holds two snapshots of one ESF+ project that disagree
     assert [(path, p.model_dump()) for path, p in find_conflicting_duplicates((a, r) for a, _, r in shared)] == found
+
+
+ARMED = {"marker": None}  # set by the test before the workers fork
+
+
+def exit_soon_after_10(x: int) -> int:
+    """Item 10 arms, once per test, a timer that ends its worker a moment later, on a later chunk."""
+    import threading
+    import time
+
+    marker = ARMED["marker"]
+    if x == 10 and not marker.exists():
+        marker.touch()
+        threading.Timer(0.02, os._exit, args=(5,)).start()
+    time.sleep(0.002)
+    return x
+
+
+@needs_fork
+def test_a_worker_that_dies_after_answering_is_replaced_and_nothing_is_lost(tmp_path, monkeypatch):
+    monkeypatch.setitem(ARMED, "marker", tmp_path / "armed")
+    out = list(parallel.imap_ordered(exit_soon_after_10, list(range(120)), 2, lost=lambda x, why: ("lost", x)))
+    assert (tmp_path / "armed").exists()  # a worker did die
+    assert out == list(range(120))
