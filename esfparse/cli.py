@@ -157,23 +157,25 @@ def extract(ctx: click.Context, file: str, fmt: str) -> None:
               help="Folder of gold files named after the documents (<stem>.json).")
 @click.argument("docs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print scores as JSON.")
-@click.option("--misses/--no-misses", default=True, show_default=True, help="List every miss and extra value.")
+@click.option("--misses/--no-misses", default=True, show_default=True,
+              help="List every miss and false positive, grouped by field, with its sentence.")
 def evaluate_cmd(gold_dir: str, docs: tuple[str, ...], as_json: bool, misses: bool) -> None:
     """Per-field precision, recall and F1 of extractions of DOCS against --gold.
 
     Every document in DOCS (files or folders) that has a gold file of the same
     stem is extracted and compared; header fields are also micro-averaged.
     """
-    from .evaluate import evaluate, format_table, gold_for, load_gold
+    from .evaluate import evaluate, format_errors, format_table, gold_for, load_gold
     from .gold import to_gold
-    from .pipeline import extract_file
+    from .pipeline import extract_path
 
     pairs = []
     for path, error in iter_files(docs):
         gold_path = gold_for(path, Path(gold_dir))
         if error or gold_path is None:
             continue
-        pairs.append((path.name, load_gold(gold_path), to_gold(extract_file(path).record)))
+        extraction, doc = extract_path(path)
+        pairs.append((path.name, load_gold(gold_path), to_gold(extraction.record), doc.text))
     if not pairs:
         raise click.ClickException(f"no document under {', '.join(docs)} has a gold file in {gold_dir}")
     report = evaluate(pairs)
@@ -182,10 +184,8 @@ def evaluate_cmd(gold_dir: str, docs: tuple[str, ...], as_json: bool, misses: bo
         return
     click.echo(f"{report.documents} documents\n{format_table(report)}")
     if misses:
-        lines = report.as_dict()["misses"]
-        click.echo(f"\n{len(lines)} misses/extras:" if lines else "\nno misses")
-        for line in lines:
-            click.echo(f"  {line}")
+        errors = format_errors(report)
+        click.echo(f"\nerrors by field:\n{errors}" if errors else "\nno misses")
 
 
 @cli.command()

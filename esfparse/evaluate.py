@@ -26,6 +26,20 @@ LIST_FIELDS = ("co_financiers", "partners", "municipalities", "goals", "emails",
                "truncated_sections")
 
 
+@dataclass(frozen=True)
+class Miss:
+    """One error of one field: a gold value `missed` or a predicted value `extra`, with its sentence."""
+
+    doc: str
+    field: str
+    kind: str  # `missed`, `extra` or `wrong` (a header value)
+    value: str
+    sentence: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.doc}: {self.field}: {self.kind} {self.value}"
+
+
 @dataclass
 class Score:
     """True positives, false positives and false negatives of one field."""
@@ -34,6 +48,7 @@ class Score:
     fp: int = 0
     fn: int = 0
     misses: list[str] = field(default_factory=list)
+    errors: list[Miss] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -51,6 +66,7 @@ class Score:
     def add(self, other: "Score") -> None:
         self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
         self.misses += other.misses
+        self.errors += other.errors
 
     def as_dict(self) -> dict[str, Any]:
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
@@ -92,8 +108,8 @@ def _key(name: str, item: Any) -> Any:
     return _text(item)
 
 
-def compare(gold: dict[str, Any], pred: dict[str, Any], doc_id: str = "") -> dict[str, Score]:
-    """Per-field scores for one document."""
+def compare(gold: dict[str, Any], pred: dict[str, Any], doc_id: str = "", text: str = "") -> dict[str, Score]:
+    """Per-field scores for one document; `text`, when given, supplies the sentence of each error."""
     scores: dict[str, Score] = {}
     for name in HEADER_FIELDS:
         g, p = _norm_header(name, gold.get(name)), _norm_header(name, pred.get(name))
@@ -104,20 +120,61 @@ def compare(gold: dict[str, Any], pred: dict[str, Any], doc_id: str = "") -> dic
             s.fp, s.fn = int(p is not None), int(g is not None)
             if s.fp or s.fn:
                 s.misses.append(f"{doc_id}: {name}: gold={gold.get(name)!r} got={pred.get(name)!r}")
+                shown = f"gold={gold.get(name)!r} got={pred.get(name)!r}"
+                s.errors.append(Miss(doc_id, name, "wrong", shown, sentence_of(text, pred.get(name) or gold.get(name))))
         scores[name] = s
     for name in LIST_FIELDS:
-        scores[name] = _compare_set(name, gold.get(name) or [], pred.get(name) or [], doc_id)
+        scores[name] = _compare_set(name, gold.get(name) or [], pred.get(name) or [], doc_id, text)
     scores["extra"] = _compare_extra(gold.get("extra") or {}, pred.get("extra") or {}, doc_id)
     return scores
 
 
-def _compare_set(name: str, gold: Iterable[Any], pred: Iterable[Any], doc_id: str) -> Score:
+def _compare_set(name: str, gold: Iterable[Any], pred: Iterable[Any], doc_id: str, text: str = "") -> Score:
     gk = {_key(name, x): x for x in gold}
     pk = {_key(name, x): x for x in pred}
     s = Score(tp=len(gk.keys() & pk.keys()), fp=len(pk.keys() - gk.keys()), fn=len(gk.keys() - pk.keys()))
-    s.misses += [f"{doc_id}: {name}: missed {_show(gk[k])}" for k in gk.keys() - pk.keys()]
-    s.misses += [f"{doc_id}: {name}: extra {_show(pk[k])}" for k in pk.keys() - gk.keys()]
+    for kind, items, keys in (("missed", gk, gk.keys() - pk.keys()), ("extra", pk, pk.keys() - gk.keys())):
+        for k in sorted(keys, key=str):
+            s.misses.append(f"{doc_id}: {name}: {kind} {_show(items[k])}")
+            s.errors.append(Miss(doc_id, name, kind, _brief(items[k]), sentence_of(text, items[k])))
     return s
+
+
+def _brief(item: Any) -> str:
+    if isinstance(item, dict) and "value" in item:
+        rng = f"–{item['value_max']}" if item.get("value_max") is not None else ""
+        return f"{item.get('value')}{rng} {item.get('unit')}"
+    if isinstance(item, dict) and "name" in item:
+        return " / ".join(str(item.get(k)) for k in ("name", "role", "organisation"))
+    return repr(item)
+
+
+_SENTENCE_EDGE_RE = re.compile(r"[.!?](?=\s)|\n")
+
+
+def sentence_of(text: str, item: Any) -> str | None:
+    """The sentence of `text` where an item (a quote, a name, a value) is first written, if anywhere.
+
+    >>> sentence_of("Intro. Projektet drivs med Skolverket och KTH. Slut.", "KTH")
+    'Projektet drivs med Skolverket och KTH.'
+    """
+    if not text or item is None:
+        return None
+    if isinstance(item, dict):
+        if item.get("quote"):
+            return _text(item["quote"])
+        item = item.get("name")
+    needle = _text(item) if item is not None else ""
+    at = text.find(needle) if needle else -1
+    if at < 0 and needle:
+        at = text.casefold().find(needle.casefold())
+    if at < 0:
+        return None
+    edges = list(_SENTENCE_EDGE_RE.finditer(text, max(0, at - 400), at))
+    start = edges[-1].end() if edges else max(0, at - 400)
+    end_m = _SENTENCE_EDGE_RE.search(text, at + len(needle))
+    end = end_m.end() if end_m else len(text)
+    return _text(text[start:end])[:300]
 
 
 def _show(item: Any) -> str:
@@ -136,6 +193,7 @@ def _compare_extra(gold: dict[str, Any], pred: dict[str, Any], doc_id: str) -> S
         s.fp += int(p is not None)
         s.fn += int(g is not None)
         s.misses.append(f"{doc_id}: extra.{key}: gold={g!r} got={p!r}")
+        s.errors.append(Miss(doc_id, "extra", "wrong", f"{key}: gold={g!r} got={p!r}"))
     return s
 
 
@@ -161,13 +219,13 @@ class Report:
         }
 
 
-def evaluate(pairs: Iterable[tuple[str, dict[str, Any], dict[str, Any]]]) -> Report:
-    """Sum per-field scores over (doc_id, gold, prediction) triples."""
+def evaluate(pairs: Iterable[tuple[Any, ...]]) -> Report:
+    """Sum per-field scores over (doc_id, gold, prediction) triples, or quadruples with the document text."""
     totals: dict[str, Score] = {}
     n = 0
-    for doc_id, gold, pred in pairs:
+    for doc_id, gold, pred, *rest in pairs:
         n += 1
-        for name, s in compare(gold, pred, doc_id).items():
+        for name, s in compare(gold, pred, doc_id, rest[0] if rest else "").items():
             totals.setdefault(name, Score()).add(s)
     return Report(totals, n)
 
@@ -195,3 +253,27 @@ def format_table(report: Report) -> str:
     for name in (*LIST_FIELDS, "extra"):
         rows.append(line(name, report.fields[name]))
     return "\n".join(rows)
+
+
+def format_errors(report: Report, fields: Iterable[str] | None = None) -> str:
+    """Every error grouped by field, then by kind (false positives, misses), each with its sentence.
+
+    Grouped this way a reader sees the categories at a glance: a run of extras from one kind of
+    sentence (a year range, a slide counter, a county) shows as one block.
+    """
+    out: list[str] = []
+    for name in fields or (*HEADER_FIELDS, *LIST_FIELDS, "extra"):
+        errors = report.fields[name].errors if name in report.fields else []
+        if not errors:
+            continue
+        out.append(f"== {name}: {sum(e.kind == 'extra' for e in errors)} false positives, "
+                   f"{sum(e.kind == 'missed' for e in errors)} misses, {sum(e.kind == 'wrong' for e in errors)} wrong")
+        for kind, title in (("extra", "false positives"), ("missed", "misses"), ("wrong", "wrong values")):
+            group = [e for e in errors if e.kind == kind]
+            if group:
+                out.append(f"  -- {title}")
+            for e in group:
+                out.append(f"    {e.doc}: {e.value}")
+                if e.sentence:
+                    out.append(f"        « {e.sentence} »")
+    return "\n".join(out)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from esfparse.evaluate import HEADER_FIELDS, compare, evaluate
+from esfparse.evaluate import HEADER_FIELDS, compare, evaluate, format_errors
 from esfparse.gold import to_gold
 from esfparse.pipeline import extract_file
 
@@ -60,3 +60,20 @@ def test_all_layout_floors(predictions: dict[str, dict]) -> None:
     assert report.micro(HEADER_FIELDS).f1 >= 0.97
     for name in ("co_financiers", "partners", "emails"):
         assert report.fields[name].f1 >= 0.95, name
+
+
+def test_error_report_groups_errors_by_field_with_their_sentence() -> None:
+    text = "Intro. Projektet drivs tillsammans med Skolverket och 39 folkhögskolor. Slut."
+    gold = {"partners": ["Skolverket", "Folkbildningsrådet"], "goals": []}
+    pred = {"partners": ["Skolverket", "39"],
+            "goals": [{"value": 39, "unit": "count", "quote": "39 folkhögskolor"}]}
+    report = evaluate([("x.txt", gold, pred, text)])
+    extra, missed = sorted(report.fields["partners"].errors, key=lambda e: e.kind)
+    assert (extra.kind, extra.value, extra.sentence) == (
+        "extra", "'39'", "Projektet drivs tillsammans med Skolverket och 39 folkhögskolor.")
+    assert (missed.kind, missed.sentence) == ("missed", None)  # not written in the text
+    shown = format_errors(report).splitlines()
+    assert shown[0] == "== partners: 1 false positives, 1 misses, 0 wrong"
+    assert shown[1:3] == ["  -- false positives", "    x.txt: '39'"]
+    assert "== goals: 1 false positives, 0 misses, 0 wrong" in shown
+    assert "    x.txt: 39 count" in shown
