@@ -93,6 +93,7 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
     duplicates = store_duplicates(db)
     rebuild_entities(db)
     ensure_views(db)
+    store.optimize(db)
     store.log_run(db, started, paths, counts, workers)
     tables = store.row_counts(db)
     db.close()

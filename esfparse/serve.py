@@ -11,7 +11,8 @@ facets, queries and plugin settings to ``datasette.yaml``).
 The server also registers a small in-process plugin (no extra dependency):
 ``/-/review/<sha256>`` re-reads a stored document from its ``documents.path`` and
 returns its review page (``esfparse.review``), and the ``path`` cells of the
-``documents`` table link to it.
+``documents`` table link to it. It adds the SQL function ``esf_fts_query`` (Swedish
+stem-prefix search, ``esfparse.search``) and shows the hits of a search snippet marked.
 
 >>> spec = load_spec()
 >>> sorted(spec["queries"])[:2]
@@ -349,6 +350,19 @@ def _review_cell(row: Any, value: Any, column: str, table: str | None, datasette
                   f'title="Text with every extracted value highlighted">review</a>')
 
 
+SNIPPET_MARK = "**"  # what the canned search query's snippet() puts around each hit
+
+
+def _snippet_cell(value: Any, column: str, table: str | None) -> Any:
+    """A search snippet of a query (not a table): the text escaped, each `**hit**` in a <mark>."""
+    if table is not None or column != "snippet" or not isinstance(value, str) or SNIPPET_MARK not in value:
+        return None
+    from markupsafe import Markup, escape
+
+    parts = str(escape(value)).split(SNIPPET_MARK)
+    return Markup("".join(f"<mark>{p}</mark>" if i % 2 else p for i, p in enumerate(parts)))
+
+
 def review_plugin() -> types.ModuleType:
     """The plugin module: a `register_routes` hook for the review route and a `render_cell` hook for the links."""
     from datasette import hookimpl
@@ -361,10 +375,17 @@ def review_plugin() -> types.ModuleType:
 
     @hookimpl
     def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-        return _review_cell(row, value, column, table, datasette)
+        return _review_cell(row, value, column, table, datasette) or _snippet_cell(value, column, table)
+
+    @hookimpl
+    def prepare_connection(conn: Any) -> None:
+        from .search import SQL_FUNCTION, fts_query
+
+        conn.create_function(SQL_FUNCTION, 1, fts_query, deterministic=True)
 
     plugin.register_routes = register_routes  # type: ignore[attr-defined]
     plugin.render_cell = render_cell  # type: ignore[attr-defined]
+    plugin.prepare_connection = prepare_connection  # type: ignore[attr-defined]
     return plugin
 
 

@@ -19,8 +19,24 @@ from .extract import places
 from .models import Extraction, Problem, Record
 
 FTS_COLUMNS = {"sections": ["heading", "text"], "projects": ["title", "owner"]}
+# FTS5 `rank` of each index: bm25 with a weight per column (a word in a heading or title counts more).
+FTS_RANK = {"sections": "bm25(3.0, 1.0)", "projects": "bm25(4.0, 2.0)"}
 CHILD_TABLES = ("project_organisations", "project_municipalities", "sections", "goal_breakdowns", "goals",
                 "people", "links", "evidence", "problems", "presentations", "projects")
+
+# Every join and filter of the canned queries, views, facets and cross-document passes has an index,
+# so that none of them scans a large table once per row of another (tests/test_plans.py checks).
+INDEXES: tuple[tuple[str, list[str]], ...] = (
+    *((t, ["document_id"]) for t in CHILD_TABLES if t != "problems"),
+    ("goal_breakdowns", ["goal_id"]), ("documents", ["path"]), ("documents", ["kind"]),
+    ("problems", ["document_id"]), ("problems", ["path"]), ("problems", ["code"]),
+    ("project_municipalities", ["municipality_code", "document_id"]),
+    ("project_organisations", ["organisation_id", "role"]), ("project_organisations", ["role"]),
+    ("projects", ["region_nuts2"]), ("projects", ["region"]), ("projects", ["programme_area"]),
+    ("projects", ["phase"]), ("projects", ["layout"]), ("projects", ["owner"]),
+    ("projects", ["diarienummer"]), ("projects", ["project_number"]),
+    ("organisations", ["key"]), ("municipalities", ["name"]), ("municipalities", ["county_code"]),
+)
 
 _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "documents": ({"sha256": str, "path": str, "format": str, "kind": str, "layout": str, "title": str,
@@ -110,10 +126,28 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         # Deletes and updates keep the index in step through triggers; inserts are indexed by the Writer
         # in one statement per batch, which costs a tenth of a per-row insert trigger.
         db.execute(f"drop trigger if exists [{table}_ai]")
-    for table, cols in (("project_municipalities", ["document_id"]), ("project_organisations", ["document_id"]),
-                        ("goals", ["document_id"]), ("sections", ["document_id"]), ("documents", ["path"]),
-                        ("problems", ["document_id"]), ("problems", ["path"])):
-        db[table].create_index(cols, if_not_exists=True)
+        rank = db.execute(f"select v from [{table}_fts_config] where k = 'rank'").fetchall()
+        if rank != [(FTS_RANK[table],)]:
+            db.execute(f"insert into [{table}_fts] ([{table}_fts], rank) values ('rank', ?)", [FTS_RANK[table]])
+    create_indexes(db)
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """Create the missing indexes of `INDEXES` (on tables and columns that exist)."""
+    for table, cols in INDEXES:
+        if db[table].exists() and set(cols) <= set(db[table].columns_dict):
+            db[table].create_index(cols, if_not_exists=True)
+
+
+ANALYSIS_LIMIT = 1000  # rows ANALYZE samples per index: statistics close enough, in a second at a million rows
+
+
+def optimize(db: sqlite_utils.Database) -> None:
+    """After an ingest: every index present (tables rebuilt by a pass get theirs back) and fresh statistics,
+    so that the query planner uses the indexes (ANALYZE, sampled)."""
+    create_indexes(db)
+    db.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+    db.analyze()
 
 
 def _load_reference(db: sqlite_utils.Database) -> None:
@@ -383,5 +417,5 @@ def log_run(db: sqlite_utils.Database, started: float, paths: list[str], counts:
 
 
 def row_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """Rows per table (FTS shadow tables excluded)."""
-    return {t: db[t].count for t in db.table_names() if "_fts" not in t}
+    """Rows per table (FTS shadow tables and SQLite's statistics excluded)."""
+    return {t: db[t].count for t in db.table_names() if "_fts" not in t and not t.startswith("sqlite_")}

@@ -254,6 +254,20 @@ def test_search(server: str, browser: Browser) -> None:
     browser.screenshot("search", "h3")
 
 
+def test_stem_search_finds_inflected_forms_ranked(server: str, browser: Browser) -> None:
+    """`ungdom` occurs nowhere in corpus/raw as written; the canned search finds `ungdomar`, best first."""
+    browser.goto(f"{server}/esfparse/search_projects")
+    browser.follow("(() => { const box = document.querySelector('input[name=q]');"
+                   " box.value = 'ungdom'; box.form.requestSubmit(); })()")
+    assert "q=ungdom" in browser.js("location.search")
+    scores = browser.js("[...document.querySelectorAll('table.rows-and-columns td.col-score')]"
+                        ".map(td => parseFloat(td.textContent))")
+    assert len(scores) >= 2 and scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+    marked = browser.js("[...document.querySelectorAll('td.col-snippet mark')].map(m => m.textContent.toLowerCase())")
+    assert marked and all(m.startswith("ungdom") for m in marked) and "ungdom" not in marked
+    browser.screenshot("stem-search", "table.rows-and-columns")
+
+
 def test_facet(server: str, browser: Browser) -> None:
     browser.goto(f"{server}/esfparse/projects")
     label, count = browser.js(
