@@ -153,8 +153,8 @@ def _contacts(r: Record, doc: Document | None) -> Iterator[Problem]:
 
 def _completeness(r: Record, doc: Document | None) -> Iterator[Problem]:
     if r.kind == "unknown":
-        yield problem("parse.unknown_genre", "Neither a project page nor a presentation: no header labels, "
-                      "no slide or talk cues.", evidence=_tail(doc))
+        yield problem("parse.unknown_genre", "No genre cue (header labels, slide or talk, report or call "
+                      "wording) and nothing ESF-related; the entities it names are kept.", evidence=_tail(doc))
     if r.truncated:
         lost = "the rest is missing"
         if r.truncated_sections:

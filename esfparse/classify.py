@@ -1,11 +1,32 @@
-"""Genre detection from the text itself (never from file names)."""
+"""Genre detection from the text itself (never from file names).
+
+Each kind's evidence is written as data (`data/genres.json`): patterns with weights, matched in the
+document's head or anywhere in its text, plus two structural cues computed here (a project-bank
+header block or id-title line, and the slide/talk score). The best-scoring kind wins with a
+confidence (its share of the evidence) and a reason naming every cue that fired. Below the minimum
+score an ESF-related text is a write-up (`presentation`), and only a text with nothing ESF-related
+is `unknown`; the parser still reads the entities of every kind.
+
+>>> from esfparse.document import Document
+>>> classify(Document("Slutrapport genomförande\\nProjektnamn Exempelprojektet\\nFRIRPT v.1\\n"))
+'report'
+>>> classify(Document("En vanlig text om väder och vind. " * 20))
+'unknown'
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 from .document import Document
 from .parsers.header import ID_TITLE_RE, Header, read_header
+
+KINDS = ("project_page", "presentation", "report", "call")
 
 _BULLET_RE = re.compile(r"^\s*(?:[-•❖*–▪●◦]|\(cid:\d+\)|\d+\.)\s+\S", re.MULTILINE)
 # Cues of talks, slide decks and conference write-ups.
@@ -21,20 +42,87 @@ _TALK_RE = re.compile(
 _QUOTE_LINE_RE = re.compile(r"^[–—-] [A-ZÅÄÖ]", re.MULTILINE)  # a quoted speaker: `– Vi började med ...`
 
 
-def classify(doc: Document, header: Header | None = None) -> str:
-    """`project_page`, `presentation` or `unknown`.
+@dataclass(frozen=True)
+class Genre:
+    """A classification: the kind, how sure (0-1), and the cues that decided it."""
 
-    A project page has a header block of labels, or opens with an ESF case
-    number and title. A presentation has slide or talk cues: bullets, many short
-    lines, speaker/talk vocabulary.
-    """
+    kind: str
+    confidence: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Feature:
+    id: str
+    kind: str
+    where: str
+    weight: int
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def genre_data() -> dict[str, Any]:
+    """The genre evidence of `data/genres.json`, patterns compiled."""
+    raw = json.loads(resources.files("esfparse").joinpath("data", "genres.json").read_text(encoding="utf-8"))
+    flags = re.IGNORECASE | re.MULTILINE
+    raw["features"] = [_Feature(f["id"], f["kind"], f["where"], f["weight"], re.compile(f["pattern"], flags))
+                       for f in raw["features"]]
+    raw["esf_re"] = re.compile("|".join(f"(?:{p})" for p in raw["esf_cues"]), re.IGNORECASE)
+    return raw
+
+
+def classify(doc: Document, header: Header | None = None) -> str:
+    """`project_page`, `presentation`, `report`, `call` or `unknown`."""
+    return classify_genre(doc, header).kind
+
+
+def classify_genre(doc: Document, header: Header | None = None) -> Genre:
+    """The kind with its confidence and reason, from the genre evidence of `data/genres.json`."""
+    data = genre_data()
     header = header if header is not None else read_header(doc)
+    scores, cues = _scores(doc, header, data)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top >= data["min_score"]:
+        why = "; ".join(cues[best])
+        runner = f"; next {ranked[1][0]} {second}" if second else ""
+        return Genre(best, round(top / (top + second), 2), f"{best} {top}: {why}{runner}")
+    esf = is_esf_related(doc)
+    if esf:
+        return Genre(data["fallback"], 0.5, f"no genre reached {data['min_score']} "
+                     f"(best {best} {top}); ESF-related ({esf!r}): read as a write-up")
+    return Genre("unknown", 1.0, "no genre cue and nothing ESF-related")
+
+
+def is_esf_related(doc: Document) -> str | None:
+    """The first ESF cue in the text (`ESF-rådet`, `projektägare`, `utlysning` ...), or None."""
+    m = genre_data()["esf_re"].search(doc.text[:50000])
+    return m.group(0) if m else None
+
+
+def _scores(doc: Document, header: Header | None, data: dict[str, Any]) -> tuple[dict[str, int], dict[str, list[str]]]:
+    scores = dict.fromkeys(KINDS, 0)
+    cues: dict[str, list[str]] = {k: [] for k in KINDS}
+
+    def add(kind: str, weight: int, what: str) -> None:
+        scores[kind] += weight
+        cues[kind].append(f"{what} +{weight}")
+
+    structure = data["structure"]
+    head = doc.text[: data["head_chars"]]
     if header is not None:
-        return "project_page"
-    head = doc.text[:3000]
-    if ID_TITLE_RE.search(head[:600]):
-        return "project_page"
-    return "presentation" if _presentation_score(doc) >= 3 else "unknown"
+        add("project_page", structure["header_block"], f"header block ({len(header.fields)} labels)")
+    elif ID_TITLE_RE.search(head[:600]):
+        add("project_page", structure["id_title_line"], "id-title line")
+    talk = min(_presentation_score(doc), structure["presentation_score_max"])
+    if talk:
+        add("presentation", talk, "slide/talk cues")
+    text = doc.text[:50000]
+    for f in data["features"]:
+        m = f.pattern.search(head if f.where == "head" else text)
+        if m:
+            add(f.kind, f.weight, f"{f.id} {' '.join(m.group(0).split())[:40]!r}")
+    return scores, cues
 
 
 def _presentation_score(doc: Document) -> int:

@@ -22,7 +22,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "read.encoding_fallback": ("info", "The file was not UTF-8; its encoding was detected."),
     "read.partial": ("warning", "Part of the file could not be read (a page or its tables were skipped)."),
     "read.misnamed": ("info", "The file's name does not match its content (e.g. HTML named .pdf)."),
-    "parse.unknown_genre": ("warning", "Neither a project page nor a presentation."),
+    "parse.unknown_genre": ("warning", "Nothing ESF-related: no genre cue and no ESF word; entities are kept."),
     "parse.invalid_field": ("error", "A field failed validation and was dropped."),
     "parse.internal_error": ("error", "A bug in esfparse stopped this file; rerun with --debug and report it."),
     "doc.truncated": ("warning", "The document is cut off mid-text."),

@@ -21,7 +21,10 @@ _EXTRA_FIELDS = {
     "participants": "participants",
     "total_budget_eur": "total_budget_eur",
     "esf_grant_eur": "eu_contribution_eur",
+    "document_title": "document_title",
+    "call_budget_sek": "call_budget_sek",
 }
+_EXTRA_DATES = {"call_opens": "call_opens", "call_closes": "call_closes"}
 _EXTRA_LABELS = {"postal_code": "postal_code", "city": "city", "program_cci": "program_cci"}
 # Kohesio pages name two fields the portal's way.
 _KOHESIO_NAMES = {"union_cofinancing_rate": "eu_cofinancing_rate", "programme_period": "programming_period"}
@@ -79,8 +82,13 @@ def _extra(r: Record) -> dict[str, Any]:
         value = getattr(r, attr)
         if value is not None:
             extra[key] = value
+    for attr, key in _EXTRA_DATES.items():
+        if getattr(r, attr) is not None:
+            extra[key] = getattr(r, attr).isoformat()
     if r.union_cofinancing_rate is not None:
         extra["union_cofinancing_rate"] = _percent(r.union_cofinancing_rate)
+    if r.call_cofinancing_rate is not None:
+        extra["cofinancing_rate"] = _percent(r.call_cofinancing_rate)
     if r.layout == "kohesio":
         extra = {_KOHESIO_NAMES.get(k, k): v for k, v in extra.items()}
     for label_key, key in _EXTRA_LABELS.items():

@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Kind = Literal["project_page", "presentation", "unknown"]
-Layout = Literal["esf2007", "esf2014", "label_colon", "esfplus", "prose", "kohesio", "talk"]
+Kind = Literal["project_page", "presentation", "report", "call", "unknown"]
+Layout = Literal["esf2007", "esf2014", "label_colon", "esfplus", "prose", "kohesio", "talk", "report", "call"]
 Severity = Literal["error", "warning", "info"]
 
 
@@ -96,7 +96,8 @@ class Goal(BaseModel):
     )
     kind: Literal["target", "planned_output", "reported_result"] = Field(
         default="target",
-        description="target (mål, ska), planned_output (planned counts and activities) or reported_result.",
+        description="target (mål, ska), planned_output (planned counts and activities) or reported_result "
+        "(achieved: what a report or write-up says the project reached).",
     )
     baseline: float | None = Field(default=None, description="Baseline value when the text states one.")
     time_condition: str | None = Field(
@@ -142,7 +143,12 @@ class Problem(BaseModel):
 class Record(BaseModel):
     """Everything extracted from one document."""
 
-    kind: Kind = Field(description="Document genre: project_page, presentation or unknown.")
+    kind: Kind = Field(description="Document genre: project_page, presentation (talks and write-ups), report "
+                       "(final reports, evaluations), call (calls for proposals) or unknown (nothing ESF-related).")
+    kind_confidence: float | None = Field(default=None, ge=0, le=1,
+                                          description="How sure the classification is (0-1): the winning "
+                                          "kind's share of the genre evidence.")
+    kind_reason: str | None = Field(default=None, description="The genre cues that decided the kind, with weights.")
     layout: Layout | None = Field(default=None, description="Which project-bank layout the page uses.")
     title: str | None = Field(default=None, description="Project or presentation title.")
     owner: str | None = Field(default=None, description="Project owner (projektägare) as written.")
@@ -186,6 +192,14 @@ class Record(BaseModel):
     participants: int | None = Field(
         default=None, ge=0, le=10**9,
         description="Number of participants (`Antal deltagare`), when not stated as planned.")
+    document_title: str | None = Field(
+        default=None, description="A report's or call's own heading, when `title` names the project or call.")
+    call_opens: date | None = Field(default=None, description="Call: the day applications open.")
+    call_closes: date | None = Field(default=None, description="Call: the day applications close.")
+    call_budget_sek: int | None = Field(default=None, ge=0, le=10**13,
+                                        description="Call: the money available (`Utlyst belopp`), SEK.")
+    call_cofinancing_rate: float | None = Field(
+        default=None, ge=0, le=1, description="Call: required co-financing as a fraction (0.25 for 25%).")
     extra: dict[str, str] = Field(default_factory=dict, description="Other header fields as label → value.")
     co_financiers: list[OrganisationRef] = Field(default_factory=list)
     partners: list[OrganisationRef] = Field(default_factory=list)

@@ -8,13 +8,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from .checks import check
-from .classify import classify
+from .classify import classify_genre
 from .document import Document
 from .errors import PROBLEM_CODES, EsfparseError, UnreadableDocument
 from .models import DocumentInfo, Extraction, Problem, Record
+from .parsers.call import parse_call
 from .parsers.header import read_header
 from .parsers.presentation import parse_presentation
 from .parsers.project_page import parse_project_page
+from .parsers.report import parse_report
 from .readers import read, sniff
 
 PARSER_VERSION = "1"
@@ -25,13 +27,18 @@ _NOTE_CODES = {"decoded": "read.encoding_fallback", "named": "read.misnamed"}
 def parse(doc: Document) -> tuple[Record, list[Problem]]:
     """Parse a Document into a validated Record plus the problems met on the way."""
     header = read_header(doc)
-    kind = classify(doc, header)
-    if kind == "project_page":
+    genre = classify_genre(doc, header)
+    if genre.kind == "project_page":
         data = parse_project_page(doc, header)
-    elif kind == "presentation":
+    elif genre.kind == "call":
+        data = parse_call(doc, header)
+    elif genre.kind == "report":
+        data = parse_report(doc)
+    else:  # presentations and write-ups; unknown texts keep the entities they state too
         data = parse_presentation(doc)
-    else:
-        data = {"kind": "unknown"}
+        if genre.kind == "unknown":
+            data.update(kind="unknown", layout=None)
+    data.update(kind_confidence=genre.confidence, kind_reason=genre.reason)
     return _validate(data)
 
 

@@ -22,7 +22,7 @@ FTS_COLUMNS = {"sections": ["heading", "text"], "projects": ["title", "owner"]}
 # FTS5 `rank` of each index: bm25 with a weight per column (a word in a heading or title counts more).
 FTS_RANK = {"sections": "bm25(3.0, 1.0)", "projects": "bm25(4.0, 2.0)"}
 CHILD_TABLES = ("project_organisations", "project_municipalities", "sections", "goal_breakdowns", "goals",
-                "people", "links", "evidence", "problems", "presentations", "projects")
+                "people", "links", "evidence", "problems", "presentations", "reports", "calls", "projects")
 
 # Every join and filter of the canned queries, views, facets and cross-document passes has an index,
 # so that none of them scans a large table once per row of another (tests/test_plans.py checks).
@@ -39,7 +39,8 @@ INDEXES: tuple[tuple[str, list[str]], ...] = (
 )
 
 _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-    "documents": ({"sha256": str, "path": str, "format": str, "kind": str, "layout": str, "title": str,
+    "documents": ({"sha256": str, "path": str, "format": str, "kind": str, "kind_confidence": float,
+                   "kind_reason": str, "layout": str, "title": str,
                    "encoding": str, "chars": int, "pages": int, "truncated": int, "parser_version": str,
                    "ingested_at": str}, {"pk": "sha256"}),
     "projects": ({"id": str, "document_id": str, "title": str, "layout": str, "owner": str,
@@ -55,6 +56,15 @@ _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
                                                ("region_nuts2", "nuts2_regions", "code")]}),
     "presentations": ({"id": str, "document_id": str, "title": str, "truncated": int, "tables_json": str},
                       {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
+    "reports": ({"id": str, "document_id": str, "title": str, "document_title": str, "owner": str,
+                 "diarienummer": str, "project_number": str, "period_start": str, "period_end": str,
+                 "total_budget_sek": int, "esf_grant_sek": int, "truncated": int},
+                {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
+    "calls": ({"id": str, "document_id": str, "title": str, "diarienummer": str, "programme_area": str,
+               "programme_area_code": str, "region": str, "region_nuts2": str, "call_opens": str, "call_closes": str,
+               "call_budget_sek": int, "call_cofinancing_rate_pct": float, "truncated": int},
+              {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256"),
+                                            ("region_nuts2", "nuts2_regions", "code")]}),
     "organisations": ({"id": int, "name": str, "key": str}, {"pk": "id"}),
     "project_organisations": ({"id": str, "document_id": str, "organisation_id": int, "role": str,
                                "as_written": str, "source": str, "start": int, "end": int, "page": int},
@@ -184,7 +194,8 @@ def prepare_rows(ex: Extraction, parser_version: str) -> Rows:
     d = ex.document
     rows: Rows = {t: [] for t in (*CHILD_TABLES, "documents")}
     rows["documents"].append({
-        "sha256": sha, "path": d.path, "format": d.format, "kind": r.kind, "layout": r.layout, "title": r.title,
+        "sha256": sha, "path": d.path, "format": d.format, "kind": r.kind, "kind_confidence": r.kind_confidence,
+        "kind_reason": r.kind_reason, "layout": r.layout, "title": r.title,
         "encoding": d.encoding, "chars": d.chars, "pages": d.pages, "truncated": int(r.truncated),
         "parser_version": parser_version, "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     })
@@ -194,6 +205,10 @@ def prepare_rows(ex: Extraction, parser_version: str) -> Rows:
         rows["presentations"].append({
             "id": sha, "document_id": sha, "title": r.title, "truncated": int(r.truncated),
             "tables_json": json.dumps(r.tables, ensure_ascii=False) if r.tables else None})
+    elif r.kind == "report":
+        rows["reports"].append(_report_row(sha, r))
+    elif r.kind == "call":
+        rows["calls"].append(_call_row(sha, r))
     rows["project_organisations"] = _organisation_rows(sha, r)
     rows["project_municipalities"] = [{
         "id": f"{sha[:16]}-m{i}", "document_id": sha, "municipality_code": m.code, "as_written": m.as_written,
@@ -244,6 +259,26 @@ def _project_row(sha: str, r: Record) -> dict[str, Any]:
         "union_cofinancing_rate_pct": _pct(r.union_cofinancing_rate),
         "extra_json": json.dumps(r.extra, ensure_ascii=False) if r.extra else None,
     })
+    return row
+
+
+def _iso(v: Any) -> str | None:
+    return v.isoformat() if v is not None else None
+
+
+def _report_row(sha: str, r: Record) -> dict[str, Any]:
+    row = r.model_dump(include={"title", "document_title", "owner", "diarienummer", "project_number",
+                                "total_budget_sek", "esf_grant_sek"})
+    row.update(id=sha, document_id=sha, period_start=_iso(r.period_start), period_end=_iso(r.period_end),
+               truncated=int(r.truncated))
+    return row
+
+
+def _call_row(sha: str, r: Record) -> dict[str, Any]:
+    row = r.model_dump(include={"title", "diarienummer", "programme_area", "programme_area_code", "region",
+                                "region_nuts2", "call_budget_sek"})
+    row.update(id=sha, document_id=sha, call_opens=_iso(r.call_opens), call_closes=_iso(r.call_closes),
+               call_cofinancing_rate_pct=_pct(r.call_cofinancing_rate), truncated=int(r.truncated))
     return row
 
 

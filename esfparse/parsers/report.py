@@ -1,0 +1,188 @@
+"""Final reports and evaluations (slutrapport, slutredovisning, utvärdering) → Record (kind="report").
+
+A report gets every entity a write-up gets (people, organisations, places, links, reported figures:
+`presentation.parse_presentation`), then the project's identity as the report states it: the
+project's name (`Projektnamn X`, `Slutrapport från projekt X`), diarienummer or project number,
+owner (`Projektägare är X`, `ägt av X`), period, budget, and the authors on the title line. Its
+figures are reported results unless their sentence states a target (`Målet var att 70 %`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..document import Document
+from ..extract import dates, money
+from ..models import Goal, Person
+from .presentation import parse_presentation
+
+_MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_REPORT_WORDS = r"Slutrapport|Slutredovisning|Slututvärdering|Utvärdering|Sammanfattning|Projektnummer|Diarienummer" \
+    r"|Projektperiod|Rapport|Mall|FRIRPT"
+# Where a name written in running text ends: punctuation, a spaced dash, the next label, a verb, a date.
+_NAME_STOP = rf"""(?=\s*(?:[:;,(\n]|\.(?:\s|$)|\s[-–]\s|$)
+    |\s+(?:{_REPORT_WORDS}|var|är|har|hade|som|drivs|pågår)\b
+    |\s+(?i:{_MONTHS})\b|\s+\d{{4}}\b)"""
+# A form's `Projektnamn` value ends at the next label only (it may hold dashes and small words).
+_LABEL_STOP = rf"(?=\s*(?:[:;(\n]|\.(?:\s|$)|$)|\s+(?:{_REPORT_WORDS})\b)"
+_NAME = r"(?P<name>[A-ZÅÄÖ0-9][^\n:;]{1,80}?)"
+# The project's name, strongest form first.
+_TITLE_RES = (
+    re.compile(r"\b(?:Projektnamn|Namn\s+på\s+projekte?t?)\s*:?\s+" + _NAME + _LABEL_STOP, re.VERBOSE),  # form label
+    re.compile(r"""\b(?:Slutrapport|Slutredovisning|Slututvärdering|Utvärdering|Rapport)(?:\s*:)?
+        (?:\s+(?:från|för|av|om))?(?:\s+Utvärdering)?\s+(?:ESF-)?(?:[Pp]rojekte?t?|[Ff]örstudien?)[.:]?\s+"""
+               + _NAME + _NAME_STOP, re.VERBOSE),  # `Slutrapport från Projekt Modig`
+    re.compile(r"^\s*(?:\d+\s+)?Projektet\s+(?P<name>[A-ZÅÄÖ][^\n]{1,100}?)\s+[-–]\s+(?:slut)?rapport", re.MULTILINE),
+    re.compile(r"^\s*(?:\d+\s+)?(?P<name>[A-ZÅÄÖ][^\n:;.]{1,80}?)(?=\s+(?:Slutrapport|Slutredovisning)\b)",
+               re.MULTILINE),  # `X Slutrapport, sammanfattning`
+)
+_ID_RES = (
+    ("diarienummer", re.compile(r"\bDiarienummer\s*:?\s*(?P<id>\d{4}-\d{7}|\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})")),
+    ("project_number", re.compile(r"\bProjektnummer\s*:?\s*(?P<id>\d{4}/\d{4,6}|\d{4}-\d{7})")),
+)
+_ORG = r"(?P<org>[A-ZÅÄÖ][^\n.,;:()]{1,80}?)"
+_ORG_STOP = r"(?=\s*[\n.,;:(]|\s+(?:där|som|under|sedan|med|och\s+har|har|i\s+samarbete)\b)"
+_OWNER_RES = (
+    re.compile(r"\bProjektägare(?:\s+(?:till|för)\s+[^\n.]{1,60}?)?\s+(?:är|var|har\s+varit)\s+" + _ORG + _ORG_STOP),
+    re.compile(r"\bProjektägare\s*:\s*" + _ORG + _ORG_STOP),
+    re.compile(r"\bägt\s+av\s+" + _ORG + _ORG_STOP),
+    re.compile(r"\bhar\s+(?:drivits|ägts)\s+av\s+" + _ORG + _ORG_STOP),
+    re.compile(r"(?P<org>(?:[A-ZÅÄÖ][\w-]+\s+){0,3}[A-ZÅÄÖ][\w-]+)\s+(?:fick\s+rollen\s+som|var|är)\s+projektägare\b"),
+)
+_PERIOD_RE = re.compile(r"""\bProjektperiod\s*:?\s*
+    (?P<start>\d{4}-\d{2}-\d{2})\s*(?:[-–]|till|\s)\s*(?P<end>\d{4}-\d{2}-\d{2})""", re.VERBOSE)
+_BUDGET_RES = (
+    ("total_budget_sek", re.compile(r"\b(?:Total\s+projektbudget|Total\s+budget|Projektets\s+budget)\s*(?:var|är|:)?\s*(?P<rest>[^\n]{0,40})",
+                                    re.IGNORECASE)),
+    ("esf_grant_sek", re.compile(r"\bBeviljat\s+ESF-stöd\s*:?\s*(?P<rest>[^\n]{0,40})", re.IGNORECASE)),
+)
+# A sentence that states what the project was to reach, not what it reached.
+_TARGET_RE = re.compile(r"""\b(?:mål(?:et|en|sättning\w*)?\s+(?:var|är|har\s+varit|för)|ska|skall|skulle
+    |var\s+tänkt|planera\w*|förväntade?s?|beräknas)\b""", re.IGNORECASE | re.VERBOSE)
+_NAME_TOKEN = r"[A-ZÅÄÖ][a-zåäöéèü]+(?:-[A-ZÅÄÖ][a-zåäöéèü]+)?"
+_AUTHOR_RE = re.compile(rf"(?P<given>{_NAME_TOKEN})\s+(?P<family>{_NAME_TOKEN})(?=\s|,|$)")
+_AUTHOR_AND_RE = re.compile(r"^\s+och\s+$")  # `A och B`: B is a name too
+_AUTHOR_COMMA_RE = re.compile(r"^\s*,\s*$")  # `A, B`: B is a name when its given name is known
+_AUTHOR_ORG_RE = re.compile(rf"""^\s*,?\s*(?P<role>Utvärderare|Projektledare|Författare)?\s*
+    (?P<org>[A-ZÅÄÖ][^\n,.]{{1,50}}?)(?=\s*$|\s*\.|\s+(?:{_MONTHS})\b|\s+\d|\s+[A-ZÅÄÖ][a-zåäö]+\s+\d)""", re.VERBOSE)
+_HEAD_CHARS = 1500
+
+
+def parse_report(doc: Document) -> dict[str, Any]:
+    """Every entity of the text, the project's identity, authors, and the results it reports."""
+    out = parse_presentation(doc)
+    out.update(kind="report", layout="report")
+    if out.get("title"):
+        out["document_title"] = out["title"]
+        out["evidence"]["document_title"] = out["evidence"]["title"]
+        del out["title"], out["evidence"]["title"]
+    _project_title(doc, out)
+    _identifiers(doc, out)
+    _owner(doc, out)
+    _period_and_money(doc, out)
+    _authors(doc, out)
+    out["goals"] = [_mark(g) for g in out["goals"]]
+    return out
+
+
+def _project_title(doc: Document, out: dict[str, Any]) -> None:
+    head = doc.text[:_HEAD_CHARS]
+    for pattern in _TITLE_RES:
+        for m in pattern.finditer(head):
+            name = _without_authors(m.group("name").strip())
+            if len(name) >= 2 and not name.lower().startswith(("ifylles", "fylls", "genomförande")):
+                out["title"], out["evidence"]["title"] = name, doc.evidence(m.start("name"), m.start("name") + len(name))
+                return
+
+
+def _without_authors(name: str) -> str:
+    """`Inkluderande tillväxt för alla Anette Forsberg` → `Inkluderande tillväxt för alla`."""
+    m = re.search(rf"\s+{_NAME_TOKEN}\s+{_NAME_TOKEN}$", name)
+    return name[: m.start()] if m and m.group(0).split()[0] in _given_names() else name
+
+
+def _identifiers(doc: Document, out: dict[str, Any]) -> None:
+    for key, pattern in _ID_RES:
+        m = pattern.search(doc.text[:20000])
+        if m:
+            out[key], out["evidence"][key] = m.group("id"), doc.evidence(m.start("id"), m.end("id"))
+
+
+def _owner(doc: Document, out: dict[str, Any]) -> None:
+    text = doc.text[:20000]
+    found = [m for pattern in _OWNER_RES if (m := pattern.search(text))]
+    if out.get("title"):  # `Länsbygderådets projekt <title>`: the genitive names the owner
+        m = re.search(rf"\b(?P<org>[A-ZÅÄÖ][\w-]+?)s\s+(?:ESF-)?projekt\s+{re.escape(out['title'])}", text)
+        found += [m] if m else []
+    if found:
+        m = min(found, key=lambda x: x.start())
+        name = m.group("org").strip()
+        out["owner"], out["evidence"]["owner"] = name, doc.evidence(m.start("org"), m.start("org") + len(name))
+
+
+def _period_and_money(doc: Document, out: dict[str, Any]) -> None:
+    m = _PERIOD_RE.search(doc.text[:20000])
+    if m:
+        for key, group in (("period_start", "start"), ("period_end", "end")):
+            value = dates.parse_date(m.group(group))
+            if value is not None:
+                out[key], out["evidence"][key] = value, doc.evidence(m.start(group), m.end(group))
+    for key, pattern in _BUDGET_RES:
+        m = pattern.search(doc.text[:20000])
+        amount = money.parse_money(m.group("rest")) if m else None
+        if m and amount is not None and amount.currency == "SEK":
+            out[key] = int(round(amount.amount))
+            out["evidence"][key] = doc.evidence(m.start("rest") + amount.start, m.start("rest") + amount.end)
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    text = resources.files("esfparse").joinpath("data", "given_names.csv").read_text(encoding="utf-8")
+    return frozenset(ln.strip().split(",")[0] for ln in text.splitlines() if ln.strip() and not ln.startswith(("#", "name")))
+
+
+def _authors(doc: Document, out: dict[str, Any]) -> None:
+    """Authors on a title line: `Tommie Helgeé och Göran Sjöberg, Utvärderare European Minds`."""
+    for ev_key in ("document_title", "title"):
+        ev = out["evidence"].get(ev_key)
+        if ev is None:
+            continue
+        start = doc.text.rfind("\n", 0, ev.start) + 1
+        end = doc.text.find("\n", ev.end)
+        end = len(doc.text) if end == -1 else end
+        authors = _author_run(doc, start, end)
+        if authors:  # the title line's own reading wins over the prose readings of its words
+            names = {p.name for p in authors}
+            kept = [p for p in out["people"] if p.name not in names and not start <= p.evidence.start < end]
+            out["people"] = authors + kept
+            return
+
+
+def _author_run(doc: Document, start: int, end: int) -> list[Person]:
+    """Coordinated names at the end of a title line, at least one with a known given name."""
+    line = doc.text[start:end]
+    runs: list[list[re.Match[str]]] = []
+    for m in _AUTHOR_RE.finditer(line):
+        gap = line[runs[-1][-1].end():m.start()] if runs else ""
+        if runs and (_AUTHOR_AND_RE.match(gap) or (_AUTHOR_COMMA_RE.match(gap) and m.group("given") in _given_names())):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    named = [r for r in runs if any(m.group("given") in _given_names() for m in r)]
+    if not named:
+        return []
+    run = named[-1]
+    tail = _AUTHOR_ORG_RE.match(line[run[-1].end():])
+    role = tail.group("role") if tail and tail.group("role") else None
+    org = tail.group("org") if tail else None
+    return [Person(name=m.group(0), role=role.lower() if role else None, organisation=org,
+                   evidence=doc.evidence(start + m.start(), start + m.end())) for m in run]
+
+
+def _mark(goal: Goal) -> Goal:
+    """A stated target stays a target; every other figure of a report is a reported result."""
+    kind = "target" if _TARGET_RE.search(goal.quote) else "reported_result"
+    return goal if goal.kind == kind else goal.model_copy(update={"kind": kind})
