@@ -81,14 +81,12 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
         else:
             todo.append(str(path))
     writer = store.Writer(db)
-    stored: set[str] = set()  # content hashes written in this run: a copy under another name is unchanged
     with _bar(_results(todo, workers), len(todo), progress) as bar:
         for path, rows, error in bar:
-            if rows is not None and rows[0] in stored:
+            if rows is not None and writer.written(rows[0]):  # a copy under another name is unchanged
                 counts["unchanged"] += 1
                 continue
-            if _handle(db, writer, path, rows, error, counts):
-                stored.add(rows[0])
+            _handle(db, writer, path, rows, error, counts)
     writer.commit()
     duplicates = store_duplicates(db)
     rebuild_entities(db)
@@ -218,15 +216,98 @@ def stored_projects(db: Any, shared_only: bool = False) -> list[tuple[str, str, 
 
 
 def store_duplicates(db: Any) -> int:
-    """Recompute the cross-document problems over the whole database; returns how many were stored."""
+    """Recompute the cross-document problems of every project a document written or removed since the
+    last pass belongs to; returns how many such problems the database holds.
+
+    Works in SQL and one project group at a time, so memory stays bounded by the largest group, not
+    the database: the pending identity keys (`pending_keys`, kept by the Writer) are grown to whole
+    groups over `project_keys` (pages sharing a key, transitively), then the groups seen at more than
+    one path are read back one by one, compared (`checks.find_conflicting_duplicates`) and their
+    problems replaced. The pending keys are cleared in the same transaction.
+    """
     from . import store
     from .checks import find_conflicting_duplicates
 
-    projects = stored_projects(db, shared_only=True)
-    sha_of = {path: sha for path, sha, _ in projects}
-    found = find_conflicting_duplicates((path, record) for path, _, record in projects)
-    with db.atomic():
-        db.execute("delete from problems where code = ?", [DUPLICATE_CODE])
-        for path, problem in found:
-            store.insert_problems(db, [problem], sha_of[path], path)
-    return len(found)
+    conn = db.conn
+    count = "select count(*) from problems where code = ?"
+    if not conn.execute("select 1 from pending_keys limit 1").fetchall():
+        return conn.execute(count, [DUPLICATE_CODE]).fetchone()[0]
+    with db.atomic():  # one transaction: the grouping's temporary tables, the problems, the cleared keys
+        _group_pending(conn)
+        conn.execute("delete from problems where code = ? and document_id in (select doc from temp.dup_docs)",
+                     [DUPLICATE_CODE])
+        for group in _shared_groups(conn):
+            sha_of = {path: sha for path, sha, _ in group}
+            for path, problem in find_conflicting_duplicates((path, record) for path, _, record in group):
+                store.insert_problems(db, [problem], sha_of[path], path)
+        conn.execute("delete from pending_keys")
+        conn.execute("drop table temp.dup_docs")
+    return conn.execute(count, [DUPLICATE_CODE]).fetchone()[0]
+
+
+_GROUP_SQL = (
+    "drop table if exists temp.dup_keys",
+    "drop table if exists temp.dup_docs",
+    "create temp table dup_keys (key text primary key, label text)",
+    "create temp table dup_docs (doc text primary key, label text)",
+    "insert into dup_keys (key) select key from pending_keys",
+)
+# Grow the pending keys to whole groups: every page with a key, every key of those pages, until stable.
+_GROW_SQL = (
+    "insert or ignore into dup_docs (doc, label) select document_id, document_id from project_keys "
+    "where key in (select key from dup_keys)",
+    "insert or ignore into dup_keys (key) select key from project_keys where document_id in (select doc from dup_docs)",
+)
+# Label each page with the least document id of its group: keys take their pages' least label, pages
+# their keys' least label, until nothing changes (as many rounds as the longest chain of keys).
+_LABEL_SQL = (
+    "update dup_keys set label = (select min(d.label) from project_keys k join dup_docs d on d.doc = k.document_id "
+    "where k.key = dup_keys.key)",
+    "update dup_docs set label = (select min(dk.label) from project_keys k join dup_keys dk on dk.key = k.key "
+    "where k.document_id = dup_docs.doc) where label > (select min(dk.label) from project_keys k "
+    "join dup_keys dk on dk.key = k.key where k.document_id = dup_docs.doc)",
+)
+
+
+def _group_pending(conn: Any) -> None:
+    """temp.dup_docs: every page in a group with a pending key, labelled by its group."""
+    for sql in _GROUP_SQL:
+        conn.execute(sql)
+    while sum(conn.execute(sql).rowcount for sql in _GROW_SQL):
+        pass
+    while True:
+        conn.execute(_LABEL_SQL[0])
+        if not conn.execute(_LABEL_SQL[1]).rowcount:
+            break
+    conn.execute("create index temp.dup_docs_label on dup_docs (label)")
+    conn.execute("drop table temp.dup_keys")
+
+
+def _shared_groups(conn: Any) -> Iterator[list[tuple[str, str, Any]]]:
+    """(path, sha256, Record) of each group of temp.dup_docs seen at more than one path, a group at a time."""
+    from itertools import groupby
+
+    from .models import Evidence, Record
+
+    columns = ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
+    fields = (*_PROJECT_COLUMNS, "union_cofinancing_rate")  # a problem cites the span of the compared field
+    marks = ", ".join("?" for _ in fields)
+    shared = conn.execute(
+        "select dd.label from dup_docs dd join documents d on d.sha256 = dd.doc group by dd.label "
+        "having count(distinct d.path) > 1 order by dd.label")
+    for (label,) in shared:
+        rows = conn.execute(f"select d.path, d.sha256, {columns} from dup_docs dd join projects p on p.document_id "
+                            "= dd.doc join documents d on d.sha256 = dd.doc where dd.label = ? order by d.path",
+                            [label]).fetchall()
+        evidence: dict[str, dict[str, Evidence]] = {}
+        for sha, items in groupby(conn.execute(
+                "select e.document_id, e.field, e.start, e.[end], e.page from dup_docs dd join evidence e on "
+                f"e.document_id = dd.doc where dd.label = ? and e.field in ({marks}) order by e.document_id",
+                [label, *fields]), key=lambda row: row[0]):
+            evidence[sha] = {field: Evidence(start=start, end=end, page=page) for _, field, start, end, page in items}
+        group = []
+        for path, sha, *values, rate in rows:
+            data: dict[str, Any] = dict(zip(_PROJECT_COLUMNS, values, strict=True))
+            data["union_cofinancing_rate"] = None if rate is None else rate / 100
+            group.append((path, sha, Record(kind="project_page", evidence=evidence.get(sha, {}), **data)))
+        yield group

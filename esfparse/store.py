@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
+from .checks import keys_of
 from .extract import places
 from .models import Extraction, Problem, Record
 
@@ -22,13 +23,14 @@ FTS_COLUMNS = {"sections": ["heading", "text"], "projects": ["title", "owner"]}
 # FTS5 `rank` of each index: bm25 with a weight per column (a word in a heading or title counts more).
 FTS_RANK = {"sections": "bm25(3.0, 1.0)", "projects": "bm25(4.0, 2.0)"}
 CHILD_TABLES = ("project_organisations", "project_municipalities", "sections", "goal_breakdowns", "goals",
-                "people", "links", "evidence", "problems", "presentations", "reports", "calls", "projects")
+                "people", "links", "evidence", "problems", "presentations", "reports", "calls", "projects",
+                "project_keys")
 
 # Every join and filter of the canned queries, views, facets and cross-document passes has an index,
 # so that none of them scans a large table once per row of another (tests/test_plans.py checks).
 INDEXES: tuple[tuple[str, list[str]], ...] = (
     *((t, ["document_id"]) for t in CHILD_TABLES if t != "problems"),
-    ("goal_breakdowns", ["goal_id"]), ("documents", ["path"]), ("documents", ["kind"]),
+    ("goal_breakdowns", ["goal_id"]), ("project_keys", ["key"]), ("documents", ["path"]), ("documents", ["kind"]),
     ("problems", ["document_id"]), ("problems", ["path"]), ("problems", ["code"]),
     ("project_municipalities", ["municipality_code", "document_id"]),
     ("project_organisations", ["organisation_id", "role"]), ("project_organisations", ["role"]),
@@ -99,6 +101,8 @@ _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
                   "page": int}, {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
     "problems": ({"id": int, "document_id": str, "path": str, "code": str, "severity": str, "message": str,
                   "field": str, "start": int, "end": int, "page": int}, {"pk": "id"}),
+    "project_keys": ({"document_id": str, "key": str}, {"foreign_keys": [("document_id", "documents", "sha256")]}),
+    "pending_keys": ({"key": str}, {"pk": "key"}),
     "ingest_runs": ({"id": int, "started_at": str, "finished_at": str, "paths": str, "files": int,
                      "ingested": int, "unchanged": int, "failed": int, "seconds": float, "workers": int},
                     {"pk": "id"}),
@@ -118,11 +122,13 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create missing tables, reference rows and full-text indexes."""
     order = ["nuts2_regions", "counties", "municipalities", "documents", *[t for t in _SCHEMA if t not in (
         "nuts2_regions", "counties", "municipalities", "documents")]]
+    created: set[str] = set()
     with db.atomic():
         for name in order:
             columns, options = _SCHEMA[name]
             if not db[name].exists():
                 db.create_table(name, columns, **options)
+                created.add(name)
                 continue
             existing = set(db[name].columns_dict)
             for column, kind in columns.items():  # a database made by an older version: add new columns
@@ -130,6 +136,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                     db[name].add_column(column, kind)
         if not db["municipalities"].count:
             _load_reference(db)
+        if "project_keys" in created and "projects" not in created:
+            _backfill_keys(db)
     for table, columns in FTS_COLUMNS.items():
         if not db[f"{table}_fts"].exists():
             db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
@@ -140,6 +148,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         if rank != [(FTS_RANK[table],)]:
             db.execute(f"insert into [{table}_fts] ([{table}_fts], rank) values ('rank', ?)", [FTS_RANK[table]])
     create_indexes(db)
+
+
+def _backfill_keys(db: sqlite_utils.Database) -> None:
+    """A database made before `project_keys`: its projects' keys, all pending, streamed in batches."""
+    rows = db.execute("select document_id, diarienummer, project_number, title, owner from projects")
+    while batch := rows.fetchmany(1000):
+        keys = [(sha, f"{kind}:{value}") for sha, *values in batch for kind, value in keys_of(*values)]
+        db.conn.executemany("insert into project_keys (document_id, key) values (?, ?)", keys)
+        db.conn.executemany("insert or ignore into pending_keys (key) values (?)", [(k,) for _, k in keys])
 
 
 def create_indexes(db: sqlite_utils.Database) -> None:
@@ -201,6 +218,8 @@ def prepare_rows(ex: Extraction, parser_version: str) -> Rows:
     })
     if r.kind == "project_page":
         rows["projects"].append(_project_row(sha, r))
+        rows["project_keys"] = [{"document_id": sha, "key": f"{kind}:{value}"} for kind, value in
+                                keys_of(r.diarienummer, r.project_number, r.title, r.owner)]
     elif r.kind == "presentation":
         rows["presentations"].append({
             "id": sha, "document_id": sha, "title": r.title, "truncated": int(r.truncated),
@@ -326,6 +345,11 @@ def pack_rows(rows: Rows) -> Packed:
     return doc["sha256"], doc["path"], tables, [r["_name"] for r in rows.get("project_organisations", [])]
 
 
+# The identity keys of a document written or removed since the last cross-document pass
+# (`ingest.store_duplicates`), committed with the document: a killed run leaves them for the next one.
+_PENDING_SQL = "insert or ignore into pending_keys (key) select key from project_keys where document_id = ?"
+
+
 class Writer:
     """The single writer: one savepoint per document inside batched transactions."""
 
@@ -335,6 +359,12 @@ class Writer:
         self._orgs = {row[0]: row[1] for row in db.execute("select key, id from organisations").fetchall()}
         self._sql = {t: _insert_sql(t) for t in _SCHEMA}
         self._org_column = _columns("project_organisations").index("organisation_id")
+        # Content hashes written by this writer, in SQLite rather than a set: memory stays flat at a million.
+        db.execute("create temp table if not exists written (sha256 text primary key)")
+
+    def written(self, sha: str) -> bool:
+        """True when this writer already stored this content (under any path)."""
+        return bool(self.db.conn.execute("select 1 from temp.written where sha256 = ?", [sha]).fetchone())
 
     def write(self, rows: Rows | Packed) -> None:
         """Store one document's rows, replacing its earlier versions; atomic per document."""
@@ -352,6 +382,9 @@ class Writer:
                     for row, name in zip(tables["project_organisations"], org_names, strict=True)]
             for table, values in tables.items():
                 conn.executemany(self._sql[table], values)
+            if "project_keys" in tables:
+                conn.execute(_PENDING_SQL, [sha])
+            conn.execute("insert or ignore into temp.written (sha256) values (?)", [sha])
         except BaseException:
             conn.execute("ROLLBACK TO SAVEPOINT doc")
             conn.execute("RELEASE SAVEPOINT doc")
@@ -383,6 +416,7 @@ class Writer:
         if any(o in self.batch_shas for (o,) in old):
             self._index()  # the delete triggers expect indexed rows
         for (old_sha,) in old:
+            self.db.execute(_PENDING_SQL, [old_sha])  # its projects' other pages are checked again
             delete_document(self.db, old_sha)  # a re-run, or the file changed: drop earlier rows
         self.db.execute("delete from problems where document_id is null and path = ?", [path])
 
