@@ -60,6 +60,21 @@ class OrganisationRef(BaseModel):
     evidence: Evidence
 
 
+class Relation(BaseModel):
+    """An organisation in a role to the project, read from a sentence with a cue phrase."""
+
+    name: str = Field(description="Organisation as written in the sentence.")
+    role: Literal["owner", "partner", "co_financier", "funder", "target_authority", "venue", "mentioned"] = Field(
+        description="Role the sentence gives it: owner, partner, co_financier, funder (the money behind the "
+        "project), target_authority (the body the participants are registered with), venue, or mentioned "
+        "(named after a cue without a role: a counted kind, a service, a unit of another body)."
+    )
+    cue: str = Field(description="Id of the cue phrase (data/patterns/relation_cues.jsonl).")
+    reason: str = Field(default="", description="Why this role (or why only mentioned).")
+    evidence: Evidence = Field(description="Span of the name.")
+    sentence: Evidence = Field(description="Span of the sentence: the evidence for the relation.")
+
+
 class Person(BaseModel):
     """A person named in a presentation (speaker, author) with role and organisation."""
 
@@ -207,6 +222,9 @@ class Record(BaseModel):
         default_factory=list, description="Organisations named in a presentation."
     )
     municipalities: list[MunicipalityRef] = Field(default_factory=list)
+    relations: list[Relation] = Field(
+        default_factory=list, description="Organisations in a role to the project, read from prose sentences."
+    )
     list_source: dict[str, Literal["list", "text"]] = Field(
         default_factory=dict, description="Per list (`partners`, `municipalities`): explicit list or prose."
     )

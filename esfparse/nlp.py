@@ -28,6 +28,9 @@ __all__ = [
     "CUE_RULERS",
     "Cue",
     "Cues",
+    "RelationTokens",
+    "analyse_relations",
+    "relation_cue_regex",
     "find_cues",
     "find_text_tables",
     "get_nlp",
@@ -148,6 +151,99 @@ class Cues:
     def has(self, label: str, lo: int = 0, hi: int = 1 << 30) -> Cue | None:
         """The first cue with this label starting in [lo, hi) of the sentence."""
         return next((c for c in self.found if c.label == label and lo <= c.start < hi), None)
+
+
+# --- the relation layer's rule tools (used by extract/relations.py) ---------------------------------
+
+
+class RelationTokens(NamedTuple):
+    """One sentence as plain data: tokens, cue matches and known bodies (token offsets, end exclusive)."""
+
+    words: list[tuple[str, int, int]]  # (text, start char, end char), chars relative to the sentence
+    cues: list[tuple[str, str, str, int, int]]  # (role, cue id, side, start token, end token)
+    bodies: list[tuple[str, str, int, int]]  # (kind, known name or "", start token, end token)
+
+
+def _cue_pattern(nlp: Language, pattern: str | list) -> list:
+    """A cue phrase (`i samverkan med`) as a Matcher token pattern on lower-case words; lists pass as is."""
+    if isinstance(pattern, list):
+        return pattern
+    return [{"LOWER": t.lower_} for t in nlp.make_doc(pattern)]
+
+
+@lru_cache(maxsize=1)
+def _relation_rules() -> tuple:
+    """Matcher of cue phrases and body patterns, PhraseMatcher of known body names: built once."""
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    from .extract.orgnames import read_rows
+
+    nlp = get_nlp()
+    cues, sides = Matcher(nlp.vocab, validate=True), {}
+    for p in load_patterns("relation_cues.jsonl"):
+        key = f"{p['label']}|{p['id']}"
+        sides[key] = p.get("side", "after")
+        cues.add(key, [_cue_pattern(nlp, p["pattern"])], greedy="LONGEST")
+    bodies = Matcher(nlp.vocab, validate=True)
+    for p in load_patterns("body_patterns.jsonl"):
+        bodies.add(f"{p['label']}|", [p["pattern"]], greedy="LONGEST")
+    known = PhraseMatcher(nlp.vocab, attr="LOWER")
+    names: dict[str, list[str]] = {}
+    for file, kind_col in (("organisations.csv", "kind"), ("organisation_vocabulary.csv", "kind")):
+        for row in read_rows(file):
+            forms = [row["name"], *filter(None, row["variants"].split("|"))]
+            forms += [row["acronym"]] if len(row["acronym"]) >= 3 else []
+            for form in forms:
+                names.setdefault(f"{row[kind_col]}|{row['name']}", []).append(form)
+    for row in read_rows("relation_terms.csv"):
+        if row["role"] == "funder":
+            names.setdefault(f"funder|{row['word']}", []).append(row["word"])
+    for key, forms in names.items():
+        known.add(key, [nlp.make_doc(f) for f in dict.fromkeys(forms)])
+    return nlp, cues, sides, bodies, known
+
+
+@lru_cache(maxsize=1)
+def relation_cue_regex() -> re.Pattern[str]:
+    """Every cue phrase as one case-insensitive regex: only sentences it finds are tokenised.
+
+    A token pattern (a list) is represented by its literal words, so the filter never drops a cue.
+    """
+    phrases = set()
+    for p in load_patterns("relation_cues.jsonl"):
+        pattern = p["pattern"]
+        words = pattern.split() if isinstance(pattern, str) else [t["LOWER"] for t in pattern
+                                                                  if isinstance(t.get("LOWER"), str)]
+        phrases.add(r"\s+".join(map(re.escape, words)))
+    return re.compile(rf"(?<!\w)(?:{'|'.join(sorted(phrases, key=len, reverse=True))})(?!\w)", re.IGNORECASE)
+
+
+def analyse_relations(sentence: str) -> RelationTokens:
+    """Tokens, relation cues and known bodies of one candidate sentence (spaCy runs here only).
+
+    >>> r = analyse_relations("Projektet drivs i samverkan med Arbetsförmedlingen och Region Gävleborg.")
+    >>> [c[:3] for c in r.cues], [(k, r.words[s][0]) for k, _, s, _ in r.bodies]
+    ([('partner', 'i_samverkan_med', 'after')], [('agency', 'Arbetsförmedlingen'), ('region', 'Region')])
+    """
+    nlp, cues, sides, bodies, known = _relation_rules()
+    doc = nlp.make_doc(sentence)
+    words = [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
+    found = []
+    for key, s, e in cues(doc):
+        role, cue_id = nlp.vocab.strings[key].split("|", 1)
+        found.append((role, cue_id, sides[nlp.vocab.strings[key]], s, e))
+    spans = [(*nlp.vocab.strings[k].split("|", 1), s, e) for k, s, e in known(doc)]
+    spans += [(*nlp.vocab.strings[k].split("|", 1), s, e) for k, s, e in bodies(doc)]
+    return RelationTokens(words, _longest(found, 3), _longest(spans, 2))
+
+
+def _longest(matches: list, at: int) -> list:
+    """Non-overlapping matches (start token at index `at`), longest first, sorted by position."""
+    chosen: list = []
+    for m in sorted(matches, key=lambda m: (m[at] - m[at + 1], m[at])):
+        if all(m[at + 1] <= c[at] or m[at] >= c[at + 1] for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m[at])
 
 
 _CONTINUED_LINE_END = ",;(abcdefghijklmnopqrstuvwxyzåäöé"  # a line ending mid-phrase ...

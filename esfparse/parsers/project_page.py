@@ -14,9 +14,9 @@ from typing import Any
 from ..document import Document
 from ..extract import contacts, dates, money
 from ..extract.goals import find_goals
-from ..extract.organisations import find_partner_mentions
+from ..extract.relations import find_relations
 from ..extract.places import find_municipalities, resolve_municipality, resolve_region
-from ..models import Goal, Link, MunicipalityRef, OrganisationRef, Section
+from ..models import Goal, Link, MunicipalityRef, OrganisationRef, Relation, Section
 from .header import ESFPLUS_DNR_RE, ID_TITLE_RE, Header, HeaderField, read_header, vocabulary
 from .text_layout import find_sections, is_truncated, paged, title_line
 
@@ -257,16 +257,27 @@ def _prose_places_and_partners(doc: Document, out: dict[str, Any], sections: lis
         out["municipalities"] = list(found.values())
         if found:
             out.setdefault("list_source", {})["municipalities"] = "text"
-    if out.get("list_source", {}).get("partners") != "list":
+    _prose_relations(doc, out, sections)
+
+
+def _prose_relations(doc: Document, out: dict[str, Any], sections: list[Section]) -> None:
+    """Relations from the sections' sentences; partners and co-financiers from them when no list gives them."""
+    found = [r for sec in sections for r in find_relations(
+        doc.text, sec.evidence.start, sec.evidence.end, owner=out.get("owner"), is_place=_is_place)]
+    out["relations"] = [Relation(name=r.name, role=r.role, cue=r.cue, reason=r.reason,  # type: ignore[arg-type]
+                                 evidence=doc.evidence(r.start, r.end),
+                                 sentence=doc.evidence(r.sentence_start, r.sentence_end)) for r in found]
+    for key, role in (("partners", "partner"), ("co_financiers", "co_financier")):
+        if out.get("list_source", {}).get(key) == "list":
+            continue
         names: dict[str, OrganisationRef] = {}
-        for sec in sections:
-            for name, s, e in find_partner_mentions(doc.text[sec.evidence.start:sec.evidence.end],
-                                                    base=sec.evidence.start, is_place=_is_place):
-                if name not in names and name != out.get("owner"):
-                    names[name] = OrganisationRef(name=name, role="partner", source="text", evidence=doc.evidence(s, e))
-        out["partners"] = list(names.values())
+        for r in found:
+            if r.role == role and r.name.casefold() not in names:
+                names[r.name.casefold()] = OrganisationRef(name=r.name, role=role, source="text",  # type: ignore[arg-type]
+                                                           evidence=doc.evidence(r.start, r.end))
+        out[key] = list(names.values())
         if names:
-            out.setdefault("list_source", {})["partners"] = "text"
+            out.setdefault("list_source", {})[key] = "text"
 
 
 def _is_place(name: str) -> bool:
