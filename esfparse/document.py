@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .models import Evidence
+
+if TYPE_CHECKING:
+    from .layout import Block
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class Document:
     page_starts: list[int] = field(default_factory=list)  # offset where each page begins
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # reader remarks (e.g. encoding fallback)
+    boxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)  # PDF: line -> box
+    _blocks: list[Block] | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
     _lines: list[Line] | None = field(default=None, repr=False)
 
@@ -66,6 +72,14 @@ class Document:
             ends = [s - 1 for s in starts[1:]] + [len(text)]
             self._lines = [Line(s, e, text[s:e]) for s, e in zip(starts, ends)]
         return self._lines
+
+    def blocks(self) -> list[Block]:
+        """The layout blocks (pairs, headings, list items, table rows, furniture, paragraphs); built once."""
+        if self._blocks is None:
+            from .layout import blocks_of
+
+            self._blocks = blocks_of(self)
+        return self._blocks
 
     def line_number(self, offset: int) -> int:
         """1-based line number of a character offset."""

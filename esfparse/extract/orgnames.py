@@ -224,7 +224,8 @@ def find_known_organisations(text: str, base: int = 0) -> list[OrgMention]:
     for m in _known_re().finditer(text):
         form, start = m["form"], m.start()
         if not (form.isupper() and _in_caps_heading(text, start, m.end())):
-            out.append(OrgMention(form, base + start, base + start + len(form), forms[form]))
+            known = forms.get(form) or forms[" ".join(form.split())]  # a form wrapped across lines
+            out.append(OrgMention(form, base + start, base + start + len(form), known))
     return out
 
 

@@ -1,6 +1,9 @@
 """The header block of a project page: label/value pairs in any of the project bank's layouts.
 
-Three shapes cover every layout the project bank has used:
+The pairs are the layout's ``pair`` blocks (``esfparse.layout``), whatever separates label and
+value: a colon, a tab, two or more spaces, one space in a run of pairs, nothing (glued), or a line
+break (stacked, also indented as a definition list). Three shapes cover every layout the project
+bank has used:
 - glued (2007–13): ``Beviljat ESF-stöd4 512 300 kr`` — label and value on one line;
 - stacked (2014–20): ``Projektägare`` on one line, the value on the next;
 - colon (newer, ESF+ and Kohesio): ``Projektägare:`` then the value on the next line,
@@ -17,7 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..document import Document, Line
+from ..document import Document
+from ..layout import Block
 
 
 # An ESF+ diarienummer (`23-101-S05`) or a project number (`2019/00446`) ...
@@ -36,7 +40,7 @@ class HeaderField:
     start: int  # value span
     end: int
     quote_start: int  # label through value
-    style: str  # glued | stacked | colon
+    style: str  # glued | stacked | colon | inline (a tab, spaces or a table cell between them)
 
 
 @dataclass
@@ -53,7 +57,7 @@ class Header:
 
     @property
     def style(self) -> str | None:
-        styles = [f.style for f in self.fields]
+        styles = [f.style for f in self.fields if f.style != "inline"] or [f.style for f in self.fields]
         return max(set(styles), key=styles.count) if styles else None
 
 
@@ -64,87 +68,72 @@ def vocabulary() -> dict:
         return json.load(f)
 
 
-@lru_cache(maxsize=1)
-def _label_index() -> tuple[re.Pattern[str], dict[str, str]]:
-    fields = vocabulary()["fields"]
-    by_label = {label.casefold(): field for field, labels in fields.items() for label in labels}
-    alternation = "|".join(re.escape(lbl) for lbl in sorted(by_label, key=len, reverse=True))
-    # label, then an optional colon, then the rest of the line
-    pattern = re.compile(rf"^\s*(?P<label>{alternation})(?P<colon>\s*:)?(?P<rest>.*)$", re.IGNORECASE)
-    return pattern, by_label
-
-
-_COLON_LINE_RE = re.compile(r"^\s*(?P<label>[A-ZÅÄÖa-zåäö][^:\n]{0,60}?)\s*:\s*(?P<rest>.*)$")
-
-
-def _hit(line: Line, style: str | None) -> tuple[str, str | None, str, str] | None:
-    """(label, field, rest, style) when the line is a header label line of a block of `style`."""
-    pattern, by_label = _label_index()
-    m = _COLON_LINE_RE.match(line.text)
-    if m and style in (None, "colon"):
-        label, rest = m.group("label").strip(), m.group("rest").strip()
-        field = by_label.get(label.casefold())
-        if field is not None:
-            return label, field, rest, "colon"
-        if style == "colon" and not rest and label[:1].isupper():
-            return label, None, "", "colon"  # unknown label inside a colon block: kept as extra
-        return None
-    if style == "colon":
-        return None
-    m = pattern.match(line.text)
-    if not m or m.group("colon"):
-        return None
-    label, rest = m.group("label"), m.group("rest")
-    field = by_label[label.casefold()]
-    if not rest.strip():
-        return (label, field, "", "stacked") if style in (None, "stacked") else None
-    if style == "stacked" or rest[:1].isspace() or rest[:1] in "-–(/,.":
-        return None  # `Region Stockholm` in prose is not a glued label
-    return label, field, rest.strip(), "glued"
+_SENTENCE_RE = re.compile(r"[.!?]\s+[A-ZÅÄÖ]|,\s*$")  # prose, not a short header value
+_STYLES = {"glued": "glued", "stacked": "stacked", "colon": "colon"}  # tab, spaces, space: inline
 
 
 def read_header(doc: Document, min_fields: int = 3) -> Header | None:
-    """Find the first block of at least `min_fields` label lines and read its pairs."""
-    lines = doc.lines()
-    for i, line in enumerate(lines[:200]):
-        if _hit(line, None) is None:
+    """Find the first run of at least `min_fields` label/value pairs and read them.
+
+    Pairs come from the layout blocks, whatever their separator; blank lines, indentation and
+    page furniture between rows do not end the run, a section heading or three other blocks do.
+    """
+    blocks = doc.blocks()
+    for i, block in enumerate(blocks):
+        if block.line >= 200:
+            break
+        if block.kind != "pair" or block.field is None or not _acceptable(doc, block, None):
             continue
-        header = _read_block(lines, i)
+        header = _read_run(doc, blocks, i)
         if len(header.fields) >= min_fields and len({f.field for f in header.fields}) >= min_fields - 1:
             return header
     return None
 
 
-def _read_block(lines: list[Line], first: int) -> Header:
-    """Read label lines from `first` until a blank line or three non-label lines in a row."""
+def _shape(block: Block) -> str:
+    return "colon" if block.sep == "colon" else "plain"
+
+
+def _acceptable(doc: Document, block: Block, shape: str | None) -> bool:
+    """A pair that belongs to a header run of this shape (colon labels or plain ones)."""
+    if shape is not None and _shape(block) != shape:
+        return False
+    if block.field is None:
+        return shape == "colon"  # an unknown `Label:` alone on its line inside a colon run: an extra field
+    if block.sep == "space":  # `Projektägare Learning & Teaching`: a short value, not a sentence
+        value = doc.text[block.value_start:block.value_end]
+        if (value[:1].islower() and block.field not in ("email", "contact_person")) or _SENTENCE_RE.search(value):
+            return False
+    return True
+
+
+def _read_run(doc: Document, blocks: list[Block], first: int) -> Header:
+    """Pairs from blocks[first] on, until a heading or three other blocks in a row."""
     fields: list[HeaderField] = []
-    i, last, misses = first, first, 0
-    style: str | None = None
-    while i < len(lines):
-        line = lines[i]
-        if not line.text.strip():
+    shape = _shape(blocks[first])
+    last, misses, spaced = blocks[first].last_line, 0, False
+    for block in blocks[first:]:
+        if block.kind == "furniture":
+            continue
+        if block.kind == "heading":
             break
-        hit = _hit(line, style)
-        if hit is None:
+        if block.kind != "pair" or not _acceptable(doc, block, shape) or (
+                block.field is None and ((block.line > last + 1 and not spaced) or len(block.label.split()) > 4)):
+            # an unknown label counts only right below the previous pair (or a blank line below it
+            # where the rows are spaced so), and is short: `Delverksamheter som planeras är:` is prose
             misses += 1
             if misses > 2:
                 break
-            i += 1
             continue
         misses = 0
-        label, field, rest, hit_style = hit
-        style = style or hit_style
-        value_line = line
-        if hit_style in ("stacked", "colon") and not rest:
-            nxt = lines[i + 1] if i + 1 < len(lines) else None
-            if nxt is not None and nxt.text.strip() and _hit(nxt, style) is None:
-                value_line, rest = nxt, nxt.text.strip()
-                i += 1
-            elif hit_style == "stacked":
-                i += 1
-                continue  # a bare label word without a value is not a field
-        start = value_line.start + value_line.text.find(rest) if rest else value_line.end
-        fields.append(HeaderField(field, label, rest, start, start + len(rest), line.start, hit_style))
-        last = i
-        i += 1
-    return Header(fields, first, last)
+        value = doc.text[block.value_start:block.value_end]
+        if "\n" in value:  # wrapped in its column
+            value = " ".join(value.split())
+        if not value and block.sep == "stacked":
+            continue  # a bare label word without a value is not a field
+        style = _STYLES.get(block.sep, "inline")
+        fields.append(HeaderField(block.field, block.label, value, block.value_start, block.value_end,
+                                  block.start, style))
+        spaced = spaced or block.line > last + 1
+        last = block.last_line
+    return Header(fields, blocks[first].line, last)

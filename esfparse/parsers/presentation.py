@@ -45,10 +45,15 @@ def _links(doc: Document, out: dict[str, Any]) -> None:
 
 
 def _title(doc: Document, out: dict[str, Any]) -> None:
-    """The first line that is not site noise."""
-    for line in doc.lines():
+    """The line a breadcrumb names, else the first line that is not site noise or page furniture."""
+    from ..layout import chrome_lines, crumb_title_line
+
+    named, chrome = crumb_title_line(doc), chrome_lines(doc)
+    for k, line in enumerate(doc.lines()):
         text = line.text.strip()
-        if text and not is_noise(text):
+        if named is not None and k != named:
+            continue
+        if text and not is_noise(text) and k not in chrome:
             start = line.start + line.text.find(text)
             out["title"], out["evidence"]["title"] = text, doc.evidence(start, start + len(text))
             return

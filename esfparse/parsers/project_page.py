@@ -63,7 +63,7 @@ def _read_header_fields(doc: Document, header: Header, out: dict[str, Any]) -> N
         if handler is not None:
             handler(doc, f, out)
         elif f.field in _SIMPLE_FIELDS or f.field == "title":
-            out[f.field] = f.value
+            out[f.field] = f.value.replace("\xa0", " ").replace("\u202f", " ")  # `0640-168 64`
             out["evidence"][f.field] = doc.evidence(f.start, f.end)
         else:
             out["extra"][f.field] = f.value
@@ -169,6 +169,8 @@ def _layout(header: Header | None) -> str:
         return "esf2007"
     if style == "stacked":
         return "esf2014"
+    if style == "inline":  # a table or tab-separated rendering: the 2014-20 labels tell it apart
+        return "esf2014" if {"utlysning", "planned_participants"} & names else "esf2007"
     if any(f.label.casefold() in _kohesio_labels() for f in header.fields):
         return "kohesio"
     dnr = header.get("diarienummer")

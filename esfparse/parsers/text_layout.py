@@ -42,19 +42,33 @@ def _headings() -> tuple[dict[str, str], dict[str, str]]:
     return prose, lists
 
 
+def is_heading(text: str) -> bool:
+    """True for a section or end-list heading of the vocabulary (`Sammanfattning`, `Kommun`)."""
+    prose, lists = _headings()
+    key = " ".join(text.split()).casefold()
+    return key in prose or key in lists
+
+
 def title_line(doc: Document, header: Header | None) -> Line | None:
-    """The title: the nearest real line above the header block, else the first short line below it."""
+    """The title: the line a breadcrumb names, else the nearest real line above the header block,
+    else the first short line below it; page furniture (navigation, cookie text) never."""
+    from ..layout import chrome_lines, crumb_title_line
+
     lines = doc.lines()
+    named = crumb_title_line(doc)
+    if named is not None:
+        return lines[named]
+    chrome = chrome_lines(doc)
     if header is not None:
-        for line in reversed(lines[: header.first_line]):
-            if not is_noise(line.text):
-                return line
-        below = lines[header.last_line + 1:]
+        for k in range(header.first_line - 1, -1, -1):
+            if k not in chrome and not is_noise(lines[k].text):
+                return lines[k]
+        first = header.last_line + 1
     else:
-        below = lines
-    for line in below[:40]:
-        if not is_noise(line.text) and len(line.text.strip()) <= 150:
-            return line
+        first = 0
+    for k in range(first, min(len(lines), first + 40)):
+        if k not in chrome and not is_noise(lines[k].text) and len(lines[k].text.strip()) <= 150:
+            return lines[k]
     return None
 
 

@@ -72,6 +72,7 @@ class _Row:
     size: float
     page: int = 0
     first_word: float = 0.0  # width of the first word, to tell soft wraps from hard breaks
+    cols: list[float] = field(default_factory=list)  # x where each tab-separated cell begins
     table: list[list[str]] | None = None
 
 
@@ -184,9 +185,32 @@ def _row(tp: pdfium.PdfTextPage, text: str, start: int, end: int, height: float,
     word_right = tp.get_charbox(first + len(words[0]) - 1, loose=True)[2]
     # the larger end: a bullet glyph may be set smaller than its item
     size = max(pdfium_c.FPDFText_GetFontSize(tp.raw, i) for i in (first, last)) or top - bottom
-    clean = _BULLET_RE.sub(" • ", " ".join(words), count=1)
+    cols: list[float] = []
+    if " " in piece.strip():
+        piece, cols = _columns(tp, text, first, last, size, piece, start)
+        words = piece.replace("\t", " \t ").split(" ")
+        words = [w for w in words if w]
+    clean = _BULLET_RE.sub(" • ", " ".join(words).replace(" \t ", "\t"), count=1)
     return _Row(clean, left, right, height - max(top, top2), height - min(bottom, bottom2), size,
-                number, first_word=word_right - left)
+                number, first_word=word_right - left, cols=cols)
+
+
+def _columns(tp: pdfium.PdfTextPage, text: str, first: int, last: int, size: float, piece: str,
+             start: int) -> tuple[str, list[float]]:
+    """The line with a tab at each gap wider than 1.5 ems (a table cell or a column), and the x
+    where each such cell begins: the columns of a label/value table drawn without rules."""
+    chars, cols = list(piece), []
+    for j in range(first + 1, last):
+        if text[j] != " " or text[j - 1] == " " or text[j + 1] == " ":
+            continue
+        box = tp.get_charbox(j, loose=True)
+        if box[2] - box[0] > 0.01:
+            continue  # a space of the text itself; PDFium puts a box-less one where it saw a gap
+        after = tp.get_charbox(j + 1, loose=True)[0]
+        if after - tp.get_charbox(j - 1, loose=True)[2] > 1.5 * size:
+            chars[j - start] = "\t"
+            cols.append(after)
+    return "".join(chars), cols
 
 
 def _merge_baselines(rows: list[_Row]) -> list[_Row]:
@@ -201,6 +225,7 @@ def _merge_baselines(rows: list[_Row]) -> list[_Row]:
         gap = row.x0 - prev.x1
         sep = "\t" if gap > 1.5 * prev.size else " " if gap > 0.15 * prev.size else ""
         prev.text = f"{prev.text}{sep}{row.text.lstrip()}"
+        prev.cols += ([row.x0] if sep == "\t" else []) + row.cols
         prev.x1, prev.bottom = max(prev.x1, row.x1), max(prev.bottom, row.bottom)
     return merged
 
@@ -362,6 +387,8 @@ def _how(prev: _Row | None, row: _Row, right: float, item: _Row | None,
         return "line"  # an item, or paragraph spacing: a break the author made
     if item is not None and row.x0 > item.x0 + 0.5 * item.size and abs(row.size - item.size) < 1:
         return "join"  # hanging indent under a bullet
+    if prev.cols and abs(row.x0 - prev.cols[-1]) < 2 and not row.cols and abs(row.size - prev.size) < 1:
+        return "join"  # the value of a table cell wrapped in its column
     return "join" if _wrapped(prev, row, right) else "line"
 
 
