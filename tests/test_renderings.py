@@ -32,6 +32,9 @@ KNOWN_MISSES: set[str] = set("""
 browser-text/raw-002_c65f5d836ed6fb9d
 chromium-pdf/raw-002_c65f5d836ed6fb9d
 chromium-pdf/raw-dev08
+nbsp/real-008
+nbsp/real-072
+nbsp/real-073
 indent/raw-002_c65f5d836ed6fb9d
 indent/real-050
 lynx/raw-000_30cbb8727bef4119
