@@ -363,7 +363,7 @@ def _org_numbers(conn: sqlite3.Connection) -> dict[int, Counter[str]]:
     """Organisation id -> counts of the org.nr stated by the documents it owns."""
     out: dict[int, Counter[str]] = {}
     for oid, nr in conn.execute(
-            "SELECT po.organisation_id, p.owner_org_nr FROM project_organisations po JOIN projects p "
+            "SELECT po.organisation_id, p.owner_org_nr FROM project_organisations po JOIN project_pages p "
             "ON p.document_id = po.document_id WHERE po.role = 'owner' AND p.owner_org_nr IS NOT NULL"):
         out.setdefault(oid, Counter())[nr] += 1
     return out

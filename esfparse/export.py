@@ -28,6 +28,11 @@ from .checks import LAYOUT_PROGRAMME  # the programme period each project-bank l
 from .errors import EsfparseError
 
 FORMATS = ("csv", "jsonl", "kohesio-csv", "iati-json")
+CSV_FORMATS = ("csv", "kohesio-csv")
+# CSV dialects: `standard` (comma, decimal point: RFC 4180, what scripts expect) and `swedish` (semicolon,
+# decimal comma: what a spreadsheet set to Swedish splits and reads as numbers when the file is opened).
+DIALECTS = {"standard": (",", "."), "swedish": (";", ",")}
+BOM = "\ufeff"  # UTF-8 byte order mark: tells a spreadsheet the file is UTF-8 (else å/ä/ö come out garbled)
 ROLES = ("owner", "co_financier", "partner")
 LIST_SEPARATOR = "; "
 KOHESIO_COLUMNS = (
@@ -48,14 +53,21 @@ IATI_PREFIX = "ESFPARSE"  # not a registered IATI organisation identifier: repla
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 
 
-def export_db(db_path: str, fmt: str) -> str:
-    """Export the projects of the database at `db_path` as `fmt` (one of FORMATS)."""
+def export_db(db_path: str, fmt: str, bom: bool = True, dialect: str = "standard") -> str:
+    """Export the projects of the database at `db_path` as `fmt` (one of FORMATS).
+
+    CSV formats start with a UTF-8 BOM unless `bom` is false, and use `dialect` (one of DIALECTS).
+    """
     writers: dict[str, Callable[[list[dict[str, Any]]], str]] = {
-        "csv": to_csv, "jsonl": to_jsonl, "kohesio-csv": to_kohesio_csv, "iati-json": to_iati_json}
+        "csv": lambda ps: to_csv(ps, dialect), "jsonl": to_jsonl,
+        "kohesio-csv": lambda ps: to_kohesio_csv(ps, dialect), "iati-json": to_iati_json}
     if fmt not in writers:
         raise EsfparseError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if dialect not in DIALECTS:
+        raise EsfparseError(f"unknown CSV dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
     with closing(_connect(db_path)) as conn:
-        return writers[fmt](load_projects(conn))
+        text = writers[fmt](load_projects(conn))
+    return BOM + text if bom and fmt in CSV_FORMATS else text
 
 
 def _connect(db_path: str) -> sqlite3.Connection:
@@ -74,13 +86,43 @@ def _connect(db_path: str) -> sqlite3.Connection:
 
 
 def load_projects(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every project as a dict: its columns plus `document_path`, `municipalities`, `organisations`, `goals`."""
+    """Every project once, as a dict: its columns plus `document_path` (the primary source), `source_paths`,
+    and `municipalities`, `organisations` and `goals` gathered from all its sources (each once)."""
     rows = conn.execute("SELECT p.*, d.path AS document_path FROM projects p "
-                        "JOIN documents d ON d.sha256 = p.document_id ORDER BY d.path, p.id").fetchall()
+                        "JOIN documents d ON d.sha256 = p.document_id ORDER BY p.id").fetchall()
+    sources = _sources(conn)
     places, orgs, goals = _municipalities(conn), _organisations(conn), _goals(conn)
-    return [{**dict(row), "municipalities": places.get(row["document_id"], []),
-             "organisations": orgs.get(row["document_id"], {role: [] for role in ROLES}),
-             "goals": goals.get(row["document_id"], [])} for row in rows]
+    out = []
+    for row in rows:
+        docs = sources.get(row["id"], [(row["document_id"], row["document_path"])])
+        shas = [sha for sha, _ in docs]
+        out.append({**dict(row), "source_paths": [path for _, path in docs],
+                    "municipalities": _once([m for sha in shas for m in places.get(sha, [])], "name"),
+                    "organisations": {role: _once([o for sha in shas for o in orgs.get(sha, {}).get(role, [])],
+                                                  "name") for role in ROLES},
+                    "goals": _once([g for sha in shas for g in goals.get(sha, [])], "value", "unit", "what", "quote")})
+    return out
+
+
+def _sources(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Project id -> (document sha256, path) of its sources, the primary first."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for project, sha, path in conn.execute("SELECT project_id, document_id, path FROM project_sources "
+                                           "ORDER BY project_id, is_primary DESC, path"):
+        out.setdefault(project, []).append((sha, path))
+    return out
+
+
+def _once(items: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    """Items in order, an item whose `keys` equal (case-insensitively) an earlier one's left out."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for item in items:
+        key = tuple(v.casefold() if isinstance(v, str) else v for v in (item[k] for k in keys))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
 
 
 def _municipalities(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
@@ -131,7 +173,8 @@ def _goals(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
 
 def _flat(project: dict[str, Any]) -> dict[str, Any]:
     """A project as one flat row: lists joined with LIST_SEPARATOR."""
-    row = {k: v for k, v in project.items() if k not in ("municipalities", "organisations", "goals")}
+    row = {k: v for k, v in project.items() if k not in ("municipalities", "organisations", "goals", "source_paths")}
+    row["source_paths"] = LIST_SEPARATOR.join(project.get("source_paths", []))
     places = project["municipalities"]
     row["municipality_codes"] = LIST_SEPARATOR.join(m["code"] for m in places if m["code"])
     row["municipality_names"] = LIST_SEPARATOR.join(m["name"] for m in places)
@@ -143,19 +186,33 @@ def _flat(project: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
+def number_cell(value: Any, decimal: str = ".") -> Any:
+    """A number as one CSV cell: whole numbers without decimals, others with two; no digit grouping.
+
+    >>> number_cell(1873450.0), number_cell(49.2857), number_cell(12.5, ","), number_cell("x")
+    ('1873450', '49.29', '12,50', 'x')
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, int) or value.is_integer():
+        return str(int(value))
+    return f"{value:.2f}".replace(".", decimal)
+
+
+def _csv(header: list[str], rows: list[list[Any]], dialect: str = "standard") -> str:
+    delimiter, decimal = DIALECTS[dialect]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerows([["" if v is None else number_cell(v, decimal) for v in row] for row in rows])
     return buffer.getvalue()
 
 
-def to_csv(projects: list[dict[str, Any]]) -> str:
+def to_csv(projects: list[dict[str, Any]], dialect: str = "standard") -> str:
     """One row per project: project columns, municipalities and organisations by role."""
     rows = [_flat(p) for p in projects]
     header = list(rows[0]) if rows else list(_flat(_empty_project()))
-    return _csv(header, [[row.get(c) for c in header] for row in rows])
+    return _csv(header, [[row.get(c) for c in header] for row in rows], dialect)
 
 
 def _empty_project() -> dict[str, Any]:
@@ -191,7 +248,10 @@ def _nuts2(p: dict[str, Any]) -> list[str]:
 
 
 def _fund(p: dict[str, Any]) -> str | None:
-    return p.get("fund") or ("ESF" if p.get("esf_grant_sek") is not None else None)
+    """The fund in one vocabulary (`data/funds.csv`: ESF, ESF+), as stated or by programme period."""
+    from .identity import fund_label
+
+    return fund_label(p.get("fund"), _programme_period(p))
 
 
 def _programme_period(p: dict[str, Any]) -> str | None:
@@ -199,7 +259,8 @@ def _programme_period(p: dict[str, Any]) -> str | None:
 
 
 def _project_id(p: dict[str, Any]) -> str:
-    return p.get("diarienummer") or p.get("project_number") or p["document_id"][:16]
+    """The project's stable id (`projects.id`: its case number, else a hash of its identity key)."""
+    return str(p["id"])
 
 
 def _kohesio_row(p: dict[str, Any], region_names: dict[str, str]) -> list[Any]:
@@ -214,10 +275,10 @@ def _kohesio_row(p: dict[str, Any], region_names: dict[str, str]) -> list[Any]:
             owner[0]["entity"] if owner else None, p.get("document_path")]
 
 
-def to_kohesio_csv(projects: list[dict[str, Any]]) -> str:
+def to_kohesio_csv(projects: list[dict[str, Any]], dialect: str = "standard") -> str:
     """The Kohesio portal's project columns, one row per project."""
     regions = _nuts2_names()
-    return _csv(list(KOHESIO_COLUMNS), [_kohesio_row(p, regions) for p in projects])
+    return _csv(list(KOHESIO_COLUMNS), [_kohesio_row(p, regions) for p in projects], dialect)
 
 
 def _nuts2_names() -> dict[str, str]:
@@ -313,6 +374,7 @@ def _result(goal: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _iati_activity(p: dict[str, Any], identifier: str) -> dict[str, Any]:
+    p = {**p, "fund": _fund(p)}
     budgets, transactions = _budgets(p)
     other_ids = [{"ref": p[k], "type": "A9"} for k in ("diarienummer", "project_number") if p.get(k)]
     activity = {

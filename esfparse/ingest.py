@@ -64,6 +64,7 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
          paths: list[str]) -> dict[str, Any]:
     from . import store
     from .entities import rebuild_entities
+    from .identity import rebuild_projects
     from .parallel import default_workers
     from .serve import ensure_views
 
@@ -89,6 +90,7 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
             _handle(db, writer, path, rows, error, counts)
     writer.commit()
     duplicates = store_duplicates(db)
+    rebuild_projects(db)
     rebuild_entities(db)
     ensure_views(db)
     store.optimize(db)
@@ -189,7 +191,7 @@ def stored_projects(db: Any, shared_only: bool = False) -> list[tuple[str, str, 
     from .models import Evidence, Record
 
     columns = ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
-    sql = f"select d.path, d.sha256, {columns} from projects p join documents d on d.sha256 = p.document_id"
+    sql = f"select d.path, d.sha256, {columns} from project_pages p join documents d on d.sha256 = p.document_id"
     rows = db.execute(sql + " order by d.path").fetchall()
     if shared_only:
         at = {c: i + 2 for i, c in enumerate(_PROJECT_COLUMNS)}
@@ -296,7 +298,7 @@ def _shared_groups(conn: Any) -> Iterator[list[tuple[str, str, Any]]]:
         "select dd.label from dup_docs dd join documents d on d.sha256 = dd.doc group by dd.label "
         "having count(distinct d.path) > 1 order by dd.label")
     for (label,) in shared:
-        rows = conn.execute(f"select d.path, d.sha256, {columns} from dup_docs dd join projects p on p.document_id "
+        rows = conn.execute(f"select d.path, d.sha256, {columns} from dup_docs dd join project_pages p on p.document_id "
                             "= dd.doc join documents d on d.sha256 = dd.doc where dd.label = ? order by d.path",
                             [label]).fetchall()
         evidence: dict[str, dict[str, Evidence]] = {}

@@ -19,7 +19,7 @@ from .parsers.project_page import parse_project_page
 from .parsers.report import parse_report
 from .readers import read, sniff
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: per-document header rows moved to project_pages
 # A reader's note -> problem code, by the note's first word.
 _NOTE_CODES = {"decoded": "read.encoding_fallback", "named": "read.misnamed"}
 

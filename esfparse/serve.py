@@ -211,10 +211,12 @@ def build_metadata(db: sqlite_utils.Database, name: str | None = None) -> dict[s
 def default_metadata() -> dict[str, Any]:
     """The metadata for a fresh database named ``esfparse`` (what the committed file holds)."""
     from .entities import rebuild_entities
+    from .identity import rebuild_projects
     from .store import ensure_schema
 
     db = sqlite_utils.Database(memory=True)
     ensure_schema(db)
+    rebuild_projects(db)
     rebuild_entities(db)
     ensure_views(db)
     return build_metadata(db, name=DEFAULT_NAME)

@@ -20,10 +20,11 @@ from .extract import places
 from .models import Extraction, Problem, Record
 
 FTS_COLUMNS = {"sections": ["heading", "text"], "projects": ["title", "owner"]}
+FTS_TOKENIZE = "unicode61 remove_diacritics 0"
 # FTS5 `rank` of each index: bm25 with a weight per column (a word in a heading or title counts more).
 FTS_RANK = {"sections": "bm25(3.0, 1.0)", "projects": "bm25(4.0, 2.0)"}
 CHILD_TABLES = ("project_organisations", "project_municipalities", "sections", "goal_breakdowns", "goals",
-                "people", "links", "evidence", "problems", "presentations", "reports", "calls", "projects",
+                "people", "links", "evidence", "problems", "presentations", "reports", "calls", "project_pages",
                 "project_keys")
 
 # Every join and filter of the canned queries, views, facets and cross-document passes has an index,
@@ -36,7 +37,8 @@ INDEXES: tuple[tuple[str, list[str]], ...] = (
     ("project_organisations", ["organisation_id", "role"]), ("project_organisations", ["role"]),
     ("projects", ["region_nuts2"]), ("projects", ["region"]), ("projects", ["programme_area"]),
     ("projects", ["phase"]), ("projects", ["layout"]), ("projects", ["owner"]),
-    ("projects", ["diarienummer"]), ("projects", ["project_number"]),
+    ("projects", ["diarienummer"]), ("projects", ["project_number"]), ("projects", ["programme_period"]),
+    ("projects", ["document_id"]), ("project_pages", ["diarienummer"]), ("project_pages", ["project_number"]),
     ("organisations", ["key"]), ("municipalities", ["name"]), ("municipalities", ["county_code"]),
 )
 
@@ -45,7 +47,7 @@ _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
                    "kind_reason": str, "layout": str, "title": str,
                    "encoding": str, "chars": int, "pages": int, "truncated": int, "parser_version": str,
                    "ingested_at": str}, {"pk": "sha256"}),
-    "projects": ({"id": str, "document_id": str, "title": str, "layout": str, "owner": str,
+    "project_pages": ({"id": str, "document_id": str, "title": str, "layout": str, "owner": str,
                   "contact_person": str, "email": str, "phone": str, "esf_grant_sek": int,
                   "total_budget_sek": int, "esf_grant_eur": float, "total_budget_eur": float,
                   "cofinancing_rate_derived_pct": float, "union_cofinancing_rate_pct": float,
@@ -109,6 +111,19 @@ _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 }
 
 
+# Tables the Writer indexes per batch; `projects` is rebuilt whole by `identity.rebuild_projects`.
+BATCH_FTS = ("sections",)
+
+
+def refresh_fts(db: sqlite_utils.Database | Any, table: str) -> None:
+    """Create `table`'s full-text index if missing and rebuild it from the table's current rows."""
+    db = db if isinstance(db, sqlite_utils.Database) else sqlite_utils.Database(db)
+    if not db[f"{table}_fts"].exists():
+        db[table].enable_fts(FTS_COLUMNS[table], create_triggers=False, tokenize=FTS_TOKENIZE)
+        db.execute(f"insert into [{table}_fts] ([{table}_fts], rank) values ('rank', ?)", [FTS_RANK[table]])
+    db.execute(f"insert into [{table}_fts] ([{table}_fts]) values ('rebuild')")
+
+
 def open_db(path: str) -> sqlite_utils.Database:
     """Open (creating if needed) an esfparse database with its schema and reference tables."""
     db = sqlite_utils.Database(path)
@@ -136,11 +151,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                     db[name].add_column(column, kind)
         if not db["municipalities"].count:
             _load_reference(db)
-        if "project_keys" in created and "projects" not in created:
+        if "project_keys" in created and "project_pages" not in created:
             _backfill_keys(db)
-    for table, columns in FTS_COLUMNS.items():
+    for table in BATCH_FTS:
         if not db[f"{table}_fts"].exists():
-            db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+            db[table].enable_fts(FTS_COLUMNS[table], create_triggers=True, tokenize=FTS_TOKENIZE)
         # Deletes and updates keep the index in step through triggers; inserts are indexed by the Writer
         # in one statement per batch, which costs a tenth of a per-row insert trigger.
         db.execute(f"drop trigger if exists [{table}_ai]")
@@ -152,7 +167,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 def _backfill_keys(db: sqlite_utils.Database) -> None:
     """A database made before `project_keys`: its projects' keys, all pending, streamed in batches."""
-    rows = db.execute("select document_id, diarienummer, project_number, title, owner from projects")
+    rows = db.execute("select document_id, diarienummer, project_number, title, owner from project_pages")
     while batch := rows.fetchmany(1000):
         keys = [(sha, f"{kind}:{value}") for sha, *values in batch for kind, value in keys_of(*values)]
         db.conn.executemany("insert into project_keys (document_id, key) values (?, ?)", keys)
@@ -217,7 +232,7 @@ def prepare_rows(ex: Extraction, parser_version: str) -> Rows:
         "parser_version": parser_version, "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     })
     if r.kind == "project_page":
-        rows["projects"].append(_project_row(sha, r))
+        rows["project_pages"].append(_project_row(sha, r))
         rows["project_keys"] = [{"document_id": sha, "key": f"{kind}:{value}"} for kind, value in
                                 keys_of(r.diarienummer, r.project_number, r.title, r.owner)]
     elif r.kind == "presentation":
@@ -405,8 +420,8 @@ class Writer:
         shas = list(dict.fromkeys(self.batch_shas))
         if shas:
             marks = ", ".join("?" for _ in shas)
-            for table, columns in FTS_COLUMNS.items():
-                cols = ", ".join(f"[{c}]" for c in columns)
+            for table in BATCH_FTS:
+                cols = ", ".join(f"[{c}]" for c in FTS_COLUMNS[table])
                 self.db.conn.execute(f"insert into [{table}_fts] (rowid, {cols}) select rowid, {cols} from [{table}] "
                                      f"where document_id in ({marks})", shas)
         self.batch_shas = []
@@ -445,10 +460,13 @@ def _values(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def store_extraction(db: sqlite_utils.Database, ex: Extraction, parser_version: str) -> None:
-    """Write one document's extraction in its own transaction, replacing older rows."""
+    """Write one document's extraction in its own transaction, replacing older rows, and rebuild `projects`."""
+    from .identity import rebuild_projects
+
     writer = Writer(db, batch=1)
     writer.write(prepare_rows(ex, parser_version))
     writer.commit()
+    rebuild_projects(db)  # one project row per project, as every ingest ends with
 
 
 def _problem_rows(problems: Iterable[Problem], sha: str | None, path: str) -> list[dict[str, Any]]:

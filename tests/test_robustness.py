@@ -233,7 +233,7 @@ def test_absurd_amount_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     assert result.exit_code == 0 and db["documents"] == 2 and db["integrity"] == "ok"
     con = sqlite3.connect(tmp_path / "esf.db")
     rows = con.execute("select p.esf_grant_sek, pr.field from projects p join problems pr "
-                       "on pr.document_id = p.id where pr.code = 'parse.invalid_field'").fetchall()
+                       "on pr.document_id = p.document_id where pr.code = 'parse.invalid_field'").fetchall()
     assert rows == [(None, "esf_grant_sek")]
 
 

@@ -228,6 +228,9 @@ def test_canned_queries_have_known_answers(ds: Any) -> None:
     assert county == {"Jämtlands län": (1, 1_000_000), "Stockholms län": (1, 500_000)}
     region = {r["nuts2_code"]: (r["projects"], r["total_budget_sek"]) for r in _query(ds, "money_by_region")}
     assert region == {"SE32": (1, 2_500_000), "SE11": (1, 800_000)}
+    periods = {r["programme_period"]: (r["projects"], r["esf_grant_sek"], r["period_from"])
+               for r in _query(ds, "money_by_programme_period")}
+    assert periods == {"2007-2013": (1, 1_000_000, "layout"), "2021-2027": (1, 500_000, "layout")}
     goals = _query(ds, "employment_goals_by_region")
     assert [(g["region"], g["value"]) for g in goals] == [("Mellersta Norrland", 40)]
     assert _query(ds, "employment_goals_by_region", region="SE11") == []
@@ -273,7 +276,8 @@ def test_partner_pairs_leave_out_mentions(tmp_path: Path) -> None:
 
 def test_every_canned_query_is_tested() -> None:
     assert set(serve.load_spec()["queries"]) == {
-        "projects_in_municipality", "money_by_county", "money_by_region", "employment_goals_by_region",
+        "projects_in_municipality", "money_by_county", "money_by_region", "money_by_programme_period",
+        "employment_goals_by_region",
         "organisations_by_projects", "projects_with_problems", "search_projects", "partner_pairs"}
 
 

@@ -32,7 +32,8 @@ def test_ingest_twice_gives_identical_rows(tmp_path: Path, db_path: str) -> None
     assert first["ingested"] == len(list(RAW.glob("*.txt"))) and first["failed"] == 0
     assert second["ingested"] == 0 and second["unchanged"] == first["ingested"]
     assert _counts(db_path) == counts
-    assert counts["projects"] == 16 and counts["presentations"] == 3
+    assert counts["projects"] == 15 and counts["presentations"] == 3  # dev09 and dev10: two snapshots, one project
+    assert counts["project_pages"] == 16
 
 
 def test_changed_file_replaces_its_rows(tmp_path: Path, db_path: str) -> None:

@@ -140,12 +140,18 @@ def _region_index() -> dict[str, tuple[str, str]]:
     """Region key → (NUTS-2 code, NUTS-2 name) from esf_regions.csv and counties.csv."""
     index: dict[str, tuple[str, str]] = {}
     for row in _read_csv("esf_regions.csv"):
-        index[_key(row["label"])] = (row["nuts2_code"], row["nuts2_name"])
+        if row["nuts2_code"]:  # the `national` row has none
+            index[_key(row["label"])] = (row["nuts2_code"], row["nuts2_name"])
     for row in _read_csv("counties.csv"):
         area = (row["nuts2_code"], row["nuts2_name"])
         for label in (row["name"], row["short_name"], row["nuts2_name"], row["nuts2_code"]):
             index.setdefault(_key(label), area)
     return index
+
+
+def national_label() -> str:
+    """The reference label of the national programme (`ESF Nationellt`), however a page writes it."""
+    return next(row["label"] for row in _read_csv("esf_regions.csv") if row["kind"] == "national")
 
 
 def resolve_region(label: str) -> Region | None:
