@@ -339,10 +339,7 @@ def _ddl() -> list[str]:
         "CREATE TABLE project_field_choices (id INTEGER PRIMARY KEY, project_id TEXT NOT NULL REFERENCES "
         "projects(id), field TEXT, value TEXT, document_id TEXT REFERENCES documents(sha256), "
         "sources_agreeing INTEGER, sources_stating INTEGER, sources INTEGER, reason TEXT, alternatives TEXT)",
-        "CREATE INDEX project_sources_project ON project_sources(project_id)",
-        "CREATE INDEX project_field_choices_project ON project_field_choices(project_id)",
-        "CREATE INDEX projects_document ON projects(document_id)",
-    ]
+    ]  # indexes: store.INDEXES, created after every ingest
 
 
 def _load(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -449,6 +446,7 @@ def rebuild_projects(db: Any) -> dict[str, int]:
 
 def _refill_fts(conn: sqlite3.Connection) -> None:
     """Create (if needed) and rebuild the projects full-text index from the rebuilt table."""
-    from .store import refresh_fts
+    from .store import create_indexes, refresh_fts
 
     refresh_fts(conn, "projects")
+    create_indexes(conn)

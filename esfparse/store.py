@@ -38,7 +38,8 @@ INDEXES: tuple[tuple[str, list[str]], ...] = (
     ("projects", ["region_nuts2"]), ("projects", ["region"]), ("projects", ["programme_area"]),
     ("projects", ["phase"]), ("projects", ["layout"]), ("projects", ["owner"]),
     ("projects", ["diarienummer"]), ("projects", ["project_number"]), ("projects", ["programme_period"]),
-    ("projects", ["document_id"]), ("project_pages", ["diarienummer"]), ("project_pages", ["project_number"]),
+    ("projects", ["document_id"]), ("project_sources", ["project_id"]), ("project_field_choices", ["project_id"]),
+    ("project_pages", ["diarienummer"]), ("project_pages", ["project_number"]),
     ("organisations", ["key"]), ("municipalities", ["name"]), ("municipalities", ["county_code"]),
 )
 
@@ -174,8 +175,9 @@ def _backfill_keys(db: sqlite_utils.Database) -> None:
         db.conn.executemany("insert or ignore into pending_keys (key) values (?)", [(k,) for _, k in keys])
 
 
-def create_indexes(db: sqlite_utils.Database) -> None:
+def create_indexes(db: sqlite_utils.Database | Any) -> None:
     """Create the missing indexes of `INDEXES` (on tables and columns that exist)."""
+    db = db if isinstance(db, sqlite_utils.Database) else sqlite_utils.Database(db)
     for table, cols in INDEXES:
         if db[table].exists() and set(cols) <= set(db[table].columns_dict):
             db[table].create_index(cols, if_not_exists=True)

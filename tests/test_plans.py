@@ -128,17 +128,18 @@ def test_every_view_in_the_database_is_checked(plan_db: Path) -> None:
 
 
 def test_a_missing_index_is_caught(plan_db: Path, tmp_path: Path) -> None:
-    """The guard has teeth: without document_id indexes the map view reads one table in full per row."""
+    """The guard has teeth: without project_organisations' indexes, pairing organisations builds an automatic
+    index (a scan and sort) for every row."""
     copy = tmp_path / "copy.db"
     src, dst = sqlite3.connect(plan_db), sqlite3.connect(copy)
     src.backup(dst)
     src.close()
-    for table in ("projects", "project_municipalities"):
-        dst.execute(f"drop index idx_{table}_document_id")
+    for index in ("document_id", "role", "organisation_id_role"):
+        dst.execute(f"drop index idx_project_organisations_{index}")
     dst.commit()
     dst.close()
-    bad = bad_loops(_connect(copy), "select * from project_places")
-    assert any(re.match(r"(SCAN (p|pm)\b|SEARCH (p|pm) USING AUTOMATIC)", line) for line in bad), bad
+    bad = bad_loops(_connect(copy), "\n".join(serve.load_spec()["queries"]["partner_pairs"]["sql"]))
+    assert any(re.match(r"(SCAN po\b|SEARCH po USING AUTOMATIC)", line) for line in bad), bad
 
 
 def test_an_unindexed_join_is_caught(plan_db: Path) -> None:
