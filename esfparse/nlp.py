@@ -285,6 +285,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Join wrapped lines: a line ending mid-phrase continues on a next line in lower case."""
     out: list[tuple[int, int]] = []
+    last = start  # start of the previous non-blank line: only its end decides (a paragraph can be long)
     for s, e in _lines(text, start, end):
         line = text[s:e]
         if not line.strip():
@@ -293,12 +294,13 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if (
             prev
             and prev[1] == s - 1
-            and text[prev[0] : prev[1]].rstrip()[-1:] in _CONTINUED_LINE_END
+            and text[last : prev[1]].rstrip()[-1:] in _CONTINUED_LINE_END
             and _NEXT_CONTINUES_RE.match(line)
         ):
             out[-1] = (prev[0], e)
         else:
             out.append((s, e))
+        last = s
     return out
 
 
@@ -330,7 +332,23 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             out.append(_strip(text, s, stop))
             s = max(s, resume)
         out.append(_strip(text, s, pe))
-    return [(s, e) for s, e in out if e > s]
+    return [piece for s, e in out if e > s for piece in _bounded(text, s, e)]
+
+
+# The longest sentence of the corpus has ~1,500 characters. A span far longer without a sentence end
+# is a dump or a flattened table: read in pieces, so that the work per number stays bounded.
+MAX_SENTENCE = 4000
+
+
+def _bounded(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """`(s, e)` cut into pieces of at most MAX_SENTENCE characters, at a space where there is one."""
+    pieces = []
+    while e - s > MAX_SENTENCE:
+        cut = text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+        cut = s + MAX_SENTENCE if cut < 0 else cut
+        pieces.append((s, len(text[s:cut].rstrip()) + s))
+        s = cut + (text[cut] == " ")
+    return [(a, b) for a, b in (*pieces, (s, e)) if b > a]
 
 
 def _breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ are vocabulary in ``esfparse/data`` (`goal_nouns.csv`, `goal_nouns_en.csv`, `goa
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -203,15 +204,27 @@ def read_counted(text: str, m: NumberMention, start: int, end: int) -> Counted:
         c.cls, c.noun = "person", text[noun_start : occupation[1]]
         c.noun_end, c.per = occupation[1], c.per or _rate(found, occupation[0] + 1)
         return c
-    return _counted_before(text, start, m, c)
+    return _counted_before(text, start, end, m, c)
 
 
-def _counted_before(text: str, start: int, m: NumberMention, c: Counted) -> Counted:
+def _counted_before(text: str, start: int, end: int, m: NumberMention, c: Counted) -> Counted:
     """`Antalet deltagare beräknas till 250`: the counted noun comes first."""
-    found = list(_count_before_re().finditer(text, start, m.start))
-    if not c.per and not c.marked and found and noun_class(found[-1].group(1)) in COUNTED:
-        c.noun, c.cls, c.marked = found[-1].group(1), noun_class(found[-1].group(1)), True
+    ends, nouns = _count_nouns(text, start, end)
+    k = bisect_right(ends, m.start)  # the last `antalet X` ending before the number
+    noun = nouns[k - 1] if k else None
+    if not c.per and not c.marked and noun and noun_class(noun) in COUNTED:
+        c.noun, c.cls, c.marked = noun, noun_class(noun), True
     return c
+
+
+@lru_cache(maxsize=4)
+def _count_nouns(text: str, start: int, end: int) -> tuple[list[int], list[str]]:
+    """Ends and nouns of the `antalet X` phrases of one sentence, found once for all its numbers.
+
+    A phrase never runs into a number (digits or a number word after a space), so the phrases
+    before a number are the same as when searching only up to it."""
+    found = list(_count_before_re().finditer(text, start, end))
+    return [f.end() for f in found], [f.group(1) for f in found]
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,10 @@ målgrupperna)`) and subgroups after `varav` are. Vocabulary: `esfparse/data`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ..document import Table
 from ..models import Evidence, Goal
@@ -365,9 +368,35 @@ def _sentence_goals(
     ]
 
 
-def _in_table(text: str, s: int, e: int, tables: list[Table]) -> bool:
-    in_run = any(t.start is not None and t.start <= s < (t.end or 0) for t in tables)
-    return in_run or text.find("\t", s, e) != -1
+def _table_test(text: str, tables: list[Table]) -> Callable[[int, int], bool]:
+    """A test whether the sentence at (s, e) lies in one of the tables or holds a tab."""
+    spans = sorted((t.start, t.end or 0) for t in tables if t.start is not None)
+    starts, reach = [a for a, _ in spans], list(accumulate((b for _, b in spans), max))
+
+    def in_table(s: int, e: int) -> bool:
+        k = bisect_right(starts, s)  # the tables starting at or before s: does one reach past it?
+        return (k > 0 and s < reach[k - 1]) or text.find("\t", s, e) != -1
+
+    return in_table
+
+
+# The densest sentence of the corpus holds 44 numbers. One with hundreds is a table of figures run
+# together (`12%12%12%...`): like a table, no goal statement, and skipped before its numbers are read.
+_MAX_NUMBERS = 200
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def _dense(text: str, s: int, e: int) -> bool:
+    return len(_DIGITS_RE.findall(text, s, e)) > _MAX_NUMBERS
+
+
+def _between(start: int, end: int, skipped: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) outside the skipped spans (sorted, not overlapping)."""
+    parts, pos = [], start
+    for s, e in skipped:
+        parts.append((pos, s))
+        pos = e
+    return [(a, b) for a, b in (*parts, (pos, end)) if b > a]
 
 
 def _is_goal_heading(words: str | None) -> bool:
@@ -429,15 +458,18 @@ def _run(
         raise ValueError(f"unknown genre {genre!r}; expected one of {GENRES}")
     end = len(text) if end is None else min(end, len(text))
     tables = find_text_tables(text, start, end)
+    in_table = _table_test(text, tables)
     ctx, goals = _Context(genre, section, _is_goal_heading(section)), []
-    numbers, i = find_numbers(text, start, end), 0
-    for s, e in split_sentences(text, start, end):
+    sentences = split_sentences(text, start, end)
+    dense = [(s, e) for s, e in sentences if _dense(text, s, e)]
+    numbers, i = [n for a, b in _between(start, end, dense) for n in find_numbers(text, a, b)], 0
+    for s, e in sentences:
         while i < len(numbers) and numbers[i].start < s:
             i += 1
         j = i
         while j < len(numbers) and numbers[j].end <= e:
             j += 1
-        if j > i and not _in_table(text, s, e, tables):
+        if j > i and not in_table(s, e):
             goals.extend(_sentence_goals(text, s, e, numbers[i:j], ctx))
         if text[e - 1] == ":":
             ctx.intro = _is_goal_heading(text[s:e])
