@@ -28,7 +28,7 @@ from .parsers.header import ID_TITLE_RE, Header, read_header
 
 KINDS = ("project_page", "presentation", "report", "call")
 
-_BULLET_RE = re.compile(r"^\s*(?:[-•❖*–▪●◦]|\(cid:\d+\)|\d+\.)\s+\S", re.MULTILINE)
+_BULLET_RE = re.compile(r"^[^\S\n]*(?:[-•❖*–▪●◦]|\(cid:\d+\)|\d+\.)\s+\S", re.MULTILINE)
 # Cues of talks, slide decks and conference write-ups.
 _TALK_RE = re.compile(
     r"""\b(?:

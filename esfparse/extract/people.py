@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -182,12 +183,21 @@ _ROLE_LABEL_RE = re.compile(r"(?:^|[\s(])(?P<label>[\w-]+)\s*:\s*$")  # `Projekt
 _LABEL_LINE_RE = re.compile(r"(?:^|\n)[ \t•*-]*(?P<label>[\w-]+)[ \t]*:?[ \t]*$")  # `Kontakt`
 _LINK_RE = re.compile(r"^\s*(?:\([A-ZÅÄÖ]{1,4}\))?\s*(?:,|och|samt|&)\s*$")  # `A (AB), B`
 _BULLETS = " \t•*-–❖·"
+_ONLY_BULLETS_RE = re.compile(rf"[{re.escape(_BULLETS)}]*$")  # matched between offsets, never copied
+_ONLY_STOPS_RE = re.compile(r"[ .]*$")
 
 
 def _line(text: str, start: int, end: int) -> tuple[int, int]:
-    """The line around a span."""
-    line_end = text.find("\n", end)
-    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
+    """The line around a span (from the text's line index: one long line costs a lookup, not a scan)."""
+    breaks = _newlines(text)
+    k, j = bisect_left(breaks, end), bisect_left(breaks, start)
+    return (breaks[j - 1] + 1 if j else 0), (breaks[k] if k < len(breaks) else len(text))
+
+
+@lru_cache(maxsize=2)
+def _newlines(text: str) -> list[int]:
+    """Offsets of the line breaks of a text, found once per text."""
+    return [m.start() for m in re.finditer("\n", text)]
 
 
 def _next_line(text: str, line_end: int) -> str:
@@ -198,9 +208,17 @@ def _next_line(text: str, line_end: int) -> str:
     return text[line_end + 1:end if end >= 0 else len(text)].strip(_BULLETS)
 
 
-def _appositive(text: str, pos: int) -> str:
-    """The phrase at `pos` up to its closing comma, full stop or label."""
-    end = _APPOSITIVE_END_RE.search(text, pos)
+# A role phrase of the corpus is at most ~100 characters; a run four times longer without a comma,
+# stop or line break is no appositive (a list of names, a dump), and is not searched any further.
+_APPOSITIVE_MAX = 400
+
+
+def _appositive(text: str, pos: int) -> str | None:
+    """The phrase at `pos` up to its closing comma, full stop or label; None when it runs on."""
+    stop = pos + _APPOSITIVE_MAX
+    end = _APPOSITIVE_END_RE.search(text, pos, stop)
+    if end is None and stop < len(text):
+        return None
     return text[pos:end.start() if end else len(text)].strip()
 
 
@@ -262,7 +280,8 @@ def _tail_role(text: str, rest: int) -> tuple[str | None, str | None]:
     m = _TAIL_START_RE.match(text, rest)
     if not m:
         return None, None
-    phrase = _NEXT_NAME_RE.split(_appositive(text, m.end()))[0]
+    appositive = _appositive(text, m.end())
+    phrase = _NEXT_NAME_RE.split(appositive)[0] if appositive is not None else ""
     words = phrase.split()
     prep = _PREP_RE.match(text, rest)  # `Name från Länsstyrelsen X`
     if prep:
@@ -395,7 +414,10 @@ def _copula(c: _Ctx) -> _Found:
     m = _COPULA_RE.match(c.text, c.rest)
     if not m or not _plausible(c.name):
         return None
-    phrase = _ROLE_END_RE.split(_appositive(c.text, m.end()))[0]
+    appositive = _appositive(c.text, m.end())
+    if appositive is None:
+        return None
+    phrase = _ROLE_END_RE.split(appositive)[0]
     if not phrase or not is_role(phrase.split()[0]):
         return None
     return phrase, "; ".join(_orgs_in_role(phrase)) or None
@@ -410,6 +432,8 @@ def _verb(c: _Ctx) -> _Found:
         return c.tail
     if text.startswith(",", pos):  # an appositive between commas before the verb
         phrase = _appositive(text, pos + 1)
+        if phrase is None:
+            return None
         pos = text.find(phrase, pos) + len(phrase)
         if not text.startswith(",", pos):
             return None
@@ -492,7 +516,7 @@ def _name_lines(text: str, found: list[_Slot]) -> None:
         while j + 1 < len(found) and _LINK_RE.match(text[found[j][1]:found[j + 1][0]]):
             j += 1
         ls, le = _line(text, found[k][0], found[j][1])
-        alone = not text[ls:found[k][0]].strip(_BULLETS) and not text[found[j][1]:le].strip(" .")
+        alone = bool(_ONLY_BULLETS_RE.match(text, ls, found[k][0]) and _ONLY_STOPS_RE.match(text, found[j][1], le))
         given = any(text[s:e].split()[0] in _given_names() for s, e, _ in found[k:j + 1])
         if j > k and alone and given:
             for i in range(k, j + 1):
@@ -565,6 +589,8 @@ def _email_index(emails: Iterable[str]) -> dict[object, str]:
 
 def _email_for(name: str, index: dict[object, str]) -> str | None:
     """The address that spells the name (`eva.holm`, `eholm`, `evaholm`), if any."""
+    if not index:
+        return None
     words = [_ascii(w) for w in re.split(r"[\s-]+", name)]
     keys = [(words[0], words[-1]), words[0][0] + words[-1], words[0] + words[-1]]
     return next((index[k] for k in keys if k in index), None)

@@ -19,6 +19,7 @@ import csv
 import json
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -267,8 +268,10 @@ def _separator_re(words: str, suffixes: str) -> str:
     """
 
 
-_BULLET_RE = re.compile(r"^\s*(?:[-•*–❖·▪]\s*)?$")  # line start, an optional bullet, nothing else
-_LINE_END_RE = re.compile(r"^[ \t]*[.,;]?[ \t]*$")  # only light punctuation after the name
+# Matched between a line's start or end and a name (pos/endpos), so that a long line is never copied.
+_BULLET_RE = re.compile(r"\s*(?:[-•*–❖·▪]\s*)?$")  # line start, an optional bullet, nothing else
+_LINE_END_RE = re.compile(r"[ \t]*[.,;]?[ \t]*$")  # only light punctuation after the name
+_HEADING_END_RE = re.compile(r"\s*[!?]?\s*$")  # nothing after a heading's last name but `!` or `?`
 _SENTENCE_END_RE = re.compile(r"[.!?]|\n[ \t]*\n")  # a sentence end or a blank line
 _CLAUSE_END_RE = re.compile(r"[.!?\n]")  # where the sentence after a name ends
 _NOT_HEADING_RE = re.compile(r"[\t:,;\d]")  # tables, labels, bylines and statistics
@@ -309,7 +312,8 @@ def _lower_demonyms(text: str) -> list[_Candidate]:
             start = m.start()
             if text[start - 3 : start] not in stems:
                 continue
-            while start and text[start - 1].isalpha():
+            limit = max(0, start - _longest_surface() - 1)  # a longer word is no name form
+            while start > limit and text[start - 1].isalpha():
                 start -= 1
             word = text[start : m.start()]
             if word[:1].islower() and text[start - 1 : start] != "-" and word in surfaces:
@@ -343,18 +347,32 @@ def _full_forms() -> frozenset[str]:
     return frozenset(k for k in keys if not _SUFFIX_RE.search(k))
 
 
+@lru_cache(maxsize=1)
+def _longest_surface() -> int:
+    return max(map(len, _surfaces()))
+
+
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Start and end offsets of the line around a span."""
-    line_end = text.find("\n", end)
-    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
+    """Start and end offsets of the line around a span (from the text's line index: a page of one
+    long line costs a lookup per name, not a scan)."""
+    breaks = _newlines(text)
+    k = bisect_left(breaks, end)
+    line_end = breaks[k] if k < len(breaks) else len(text)
+    j = bisect_left(breaks, start)
+    return (breaks[j - 1] + 1 if j else 0), line_end
+
+
+@lru_cache(maxsize=2)
+def _newlines(text: str) -> list[int]:
+    """Offsets of the line breaks of a text, found once per text."""
+    return [m.start() for m in re.finditer("\n", text)]
 
 
 def _whole_line(text: str, first: _Candidate, last: _Candidate | None = None) -> bool:
     """True when the names from `first` to `last` fill their line(s), apart from a bullet."""
     last = last or first
     line_start, line_end = _line_bounds(text, first.start, last.end)
-    before, after = text[line_start : first.start], text[last.end : line_end]
-    return bool(_BULLET_RE.match(before) and _LINE_END_RE.match(after))
+    return bool(_BULLET_RE.match(text, line_start, first.start) and _LINE_END_RE.match(text, last.end, line_end))
 
 
 def _linked(text: str, prev: _Candidate, cand: _Candidate) -> bool:
@@ -389,13 +407,10 @@ def _sentence_before(text: str, start: int) -> str:
 def _is_heading(text: str, cand: _Candidate) -> bool:
     """True when the name ends a short title-like line (`Bortom Malmö`)."""
     line_start, line_end = _line_bounds(text, cand.start, cand.end)
+    if not _HEADING_END_RE.match(text, cand.end, line_end):  # first: one name per line gets further
+        return False
     line = text[line_start:line_end].strip()
-    return (
-        2 <= len(line.split()) <= 6
-        and line[0].isupper()
-        and not _NOT_HEADING_RE.search(line)
-        and text[cand.end : line_end].strip() in ("", "!", "?")
-    )
+    return 2 <= len(line.split()) <= 6 and line[0].isupper() and not _NOT_HEADING_RE.search(line)
 
 
 def _judge_chain(text: str, chain: list[_Candidate]) -> None:
