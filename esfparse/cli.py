@@ -15,6 +15,8 @@ from typing import Iterator
 
 import click
 
+from .ingest import TIME_BUDGET
+
 SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".pdf"}
 
 
@@ -92,15 +94,18 @@ def _walk(root: Path, seen: dict[tuple[int, int], Path], notes: list[str]) -> It
 @click.option("--force", is_flag=True, help="Re-extract documents even when their content is unchanged.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--time-budget", type=click.FloatRange(min=0), default=TIME_BUDGET, show_default=True, metavar="SECONDS",
+              help="CPU seconds one document may take; a document over it is reported and skipped (0: no limit).")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: int | None, force: bool,
-           as_json: bool, quiet: bool) -> None:
+           as_json: bool, quiet: bool, time_budget: float) -> None:
     """Extract every document under PATHS into the SQLite database --db.
 
     Folders are read recursively (.txt, .html, .pdf). Each document is stored in
     one transaction keyed by its content hash, so running again is harmless and a
-    changed file replaces its old rows. A file that cannot be read costs one line
-    on stderr and a row in `problems`; the run goes on.
+    changed file replaces its old rows. A file that cannot be read, or that takes
+    more than --time-budget CPU seconds to parse, costs one line on stderr and a
+    row in `problems`; the run goes on.
 
     \b
     Exit codes: 0 all files stored; 1 some files could not be read; 2 bad usage.
@@ -113,7 +118,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: in
         click.echo(f"notice: {note}", err=True)
     started = time.time()
     summary = run_ingest(files, db_path, workers=workers, force=force, progress=not quiet and not as_json,
-                         debug=ctx.obj["debug"], paths=list(paths))
+                         debug=ctx.obj["debug"], paths=list(paths), time_budget=time_budget or None)
     summary["seconds"] = round(time.time() - started, 2)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -24,6 +24,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "read.misnamed": ("info", "The file's name does not match its content (e.g. HTML named .pdf)."),
     "parse.unknown_genre": ("warning", "Nothing ESF-related: no genre cue and no ESF word; entities are kept."),
     "parse.invalid_field": ("error", "A field failed validation and was dropped."),
+    "parse.time_budget": ("error", "Parsing took longer than the per-document time budget; the file was skipped."),
     "parse.internal_error": ("error", "A bug in esfparse stopped this file; rerun with --debug and report it."),
     "doc.truncated": ("warning", "The document is cut off mid-text."),
     "header.missing_field": ("warning", "A header field the layout always has is missing."),

@@ -1,7 +1,7 @@
 """Bulk ingestion: parse files (in worker processes) and store them through one writer.
 
 A bad file never stops a run: it costs one ``error:`` line on stderr and a ``read.unreadable`` row in
-``problems``. Only the database itself failing (cannot be opened, disk full, locked) ends the run,
+``problems`` (``parse.time_budget`` for a file over the per-document time budget). Only the database itself failing (cannot be opened, disk full, locked) ends the run,
 with one line too. Files too large to be one document are refused before parsing (see
 `pipeline.MAX_BYTES` and `MAX_CHARS`). At the end of a run the cross-document rule runs over every stored project, so the
 ``project.conflicting_duplicate`` rows always describe the whole database.
@@ -21,6 +21,11 @@ from typing import Any
 from .errors import EsfparseError
 
 DUPLICATE_CODE = "project.conflicting_duplicate"
+BUDGET_CODE = "parse.time_budget"
+# CPU seconds one document may take. Real pages and decks take well under a second, and every
+# extractor is linear in the text, so even a 2,000,000-character file fits; a document over it
+# costs one `error:` line and a `parse.time_budget` row, and the run goes on.
+TIME_BUDGET = 30.0
 # Errors from storing one document's values (e.g. an integer too large for SQLite): that file fails.
 _ROW_ERRORS = (OverflowError, ValueError, TypeError, sqlite3.IntegrityError, sqlite3.InterfaceError)
 _DEBUG = False
@@ -41,8 +46,11 @@ def _work(path: str) -> tuple[str, Any, str | None]:
 
 
 def run_ingest(files: list[tuple[Path, str | None]], db_path: str, workers: int | None = None, force: bool = False,
-               progress: bool = True, debug: bool = False, paths: list[str] | None = None) -> dict[str, Any]:
+               progress: bool = True, debug: bool = False, paths: list[str] | None = None,
+               time_budget: float | None = TIME_BUDGET) -> dict[str, Any]:
     """Ingest files into db_path; returns a summary dict. Never raises on a bad file.
+
+    `time_budget`: CPU seconds per document (None or 0: no budget).
 
     A database that cannot be opened or written raises click.ClickException (one `Error:` line),
     or the original exception with debug=True.
@@ -52,7 +60,7 @@ def run_ingest(files: list[tuple[Path, str | None]], db_path: str, workers: int 
     global _DEBUG
     _DEBUG = debug
     try:
-        return _run(files, db_path, workers, force, progress, paths or [])
+        return _run(files, db_path, workers, force, progress, paths or [], time_budget)
     except (sqlite3.Error, OSError) as exc:
         if debug:
             raise
@@ -61,7 +69,7 @@ def run_ingest(files: list[tuple[Path, str | None]], db_path: str, workers: int 
 
 
 def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None, force: bool, progress: bool,
-         paths: list[str]) -> dict[str, Any]:
+         paths: list[str], budget: float | None = None) -> dict[str, Any]:
     from . import store
     from .entities import rebuild_entities
     from .identity import rebuild_projects
@@ -82,7 +90,7 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
         else:
             todo.append(str(path))
     writer = store.Writer(db)
-    with _bar(_results(todo, workers), len(todo), progress) as bar:
+    with _bar(_results(todo, workers, budget), len(todo), progress) as bar:
         for path, rows, error in bar:
             if rows is not None and writer.written(rows[0]):  # a copy under another name is unchanged
                 counts["unchanged"] += 1
@@ -119,7 +127,7 @@ def _unchanged(db: Any, path: Path) -> bool:
 def _handle(db: Any, writer: Any, path: str, rows: Any, error: str | None, counts: dict[str, int]) -> bool:
     """Store one parse result, or record why the file failed; True when stored."""
     if error or rows is None:
-        _fail(db, path, error or f"{path}: unreadable", counts)
+        _fail(db, path, error or f"{path}: unreadable", counts, BUDGET_CODE if isinstance(error, _LateLine) else None)
         return False
     try:
         writer.write(rows)  # its own savepoint: a failure undoes this document only
@@ -150,7 +158,7 @@ class _nullbar:
         return None
 
 
-def _fail(db: Any, path: str, message: str, counts: dict[str, int]) -> None:
+def _fail(db: Any, path: str, message: str, counts: dict[str, int], code: str | None = None) -> None:
     from . import store
 
     counts["failed"] += 1
@@ -158,14 +166,24 @@ def _fail(db: Any, path: str, message: str, counts: dict[str, int]) -> None:
     print(f"error: {first_line}", file=sys.stderr)
     if _DEBUG and "\n" in message:
         print(message.split("\n", 1)[1], file=sys.stderr)
-    store.store_failure(db, path, first_line)
+    store.store_failure(db, path, first_line, code or "read.unreadable")
 
 
-def _results(todo: list[str], workers: int) -> Iterator[tuple[str, Any, str | None]]:
+def _results(todo: list[str], workers: int, budget: float | None = None) -> Iterator[tuple[str, Any, str | None]]:
     """Yield (path, rows, error) in input order, in-process or from a pool of parser processes."""
     from .parallel import imap_ordered
 
-    yield from imap_ordered(_work, todo, workers, lost=_lost)
+    yield from imap_ordered(_work, todo, workers, lost=_lost, budget=budget or None, late=_late)
+
+
+class _LateLine(str):
+    """The error line of a document over the time budget: stored with its own problem code."""
+
+
+def _late(path: str, budget: float) -> tuple[str, Any, str | None]:
+    """The result for a file not parsed within the time budget."""
+    return path, None, _LateLine(f"{path}: not parsed within the time budget ({budget:g} CPU seconds per "
+                                 "document, --time-budget); the run went on without it")
 
 
 def _lost(path: str, reason: str) -> tuple[str, Any, str | None]:

@@ -9,6 +9,12 @@ writer for the GIL. Here the parent waits on the pipes and on each worker's exit
 worker dies, its chunk is retried one item at a time in a fresh worker, so only the item that
 kills a worker is lost, and it is reported through `lost`.
 
+With a `budget`, each item has that many CPU seconds: a profiling timer interrupts an item that
+runs over and it yields ``late(item, budget)``, the worker goes on with the next. An item stuck where
+the timer cannot reach it (inside one long C call) is caught by the parent instead: a worker that
+has not answered for twice its chunk's budget (wall clock) plus a few seconds is killed, its chunk
+retried one item at a time, and the item it is stuck on yields ``late`` too.
+
 Memory stays flat in the number of items: at most WINDOW chunks are in flight or waiting to be
 yielded. On platforms with `fork`, the NLP pipeline and gazetteers are built once in the parent
 and inherited copy-on-write by every worker.
@@ -19,6 +25,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import wait
@@ -30,6 +39,15 @@ R = TypeVar("R")
 CHUNKSIZE = 16  # items per message: amortises pickling and wake-ups, small next to a 2,000-item run
 AHEAD = 2  # chunks queued per worker, so a worker never waits for the parent between chunks
 WINDOW = 16  # chunks in flight or finished but not yet yielded: bounds memory
+GRACE = 5.0  # wall seconds on top of twice the budget before the parent kills a silent worker
+
+
+class OverBudget(BaseException):
+    """Raised inside an item's call when its CPU-time budget runs out.
+
+    A BaseException, like KeyboardInterrupt, so that a caller's `except Exception` (a parser
+    reporting its own bugs per file) does not swallow it.
+    """
 
 
 def default_workers() -> int:
@@ -56,12 +74,34 @@ def warm_up() -> None:
     gc.freeze()
 
 
-def _serve(func: Callable[[Any], Any], conn: Any) -> None:
+def _over_budget(signum: int, frame: Any) -> None:
+    raise OverBudget
+
+
+def _call(func: Callable[[Any], Any], x: Any, budget: float | None, late: Callable[[Any, float], Any]) -> Any:
+    """func(x), or late(x, budget) when it uses more than `budget` CPU seconds (main thread only)."""
+    if not budget or threading.current_thread() is not threading.main_thread():
+        return func(x)
+    previous = signal.signal(signal.SIGPROF, _over_budget)
+    try:
+        signal.setitimer(signal.ITIMER_PROF, budget)
+        try:
+            return func(x)
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+    except OverBudget:
+        return late(x, budget)
+    finally:
+        signal.signal(signal.SIGPROF, previous)
+
+
+def _serve(func: Callable[[Any], Any], conn: Any, budget: float | None = None,
+           late: Callable[[Any, float], Any] | None = None) -> None:
     """Worker loop: (task id, items) in, (task id, results) out, until told to stop."""
     try:
         while (task := conn.recv()) is not None:
             key, chunk = task
-            conn.send((key, [func(x) for x in chunk]))
+            conn.send((key, [_call(func, x, budget, late or _late) for x in chunk]))
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         pass  # the parent is gone or interrupted: nothing left to do
 
@@ -70,20 +110,29 @@ def _died(item: Any, reason: str) -> Any:
     raise RuntimeError(f"worker process died while handling {item!r} ({reason})")
 
 
+def _late(item: Any, budget: float) -> Any:
+    raise RuntimeError(f"{item!r} took more than its time budget of {budget:g} s")
+
+
 class _Worker:
-    def __init__(self, ctx: Any, func: Callable[[Any], Any]):
+    def __init__(self, ctx: Any, func: Callable[[Any], Any], budget: float | None = None,
+                 late: Callable[[Any, float], Any] | None = None):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(func, child), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(func, child, budget, late), daemon=True)
         self.proc.start()
         child.close()
         self.tasks: deque[tuple[tuple[int, int], list[Any]]] = deque()  # sent, not yet answered
+        self.since = 0.0  # when its first unanswered task became the one it works on
+        self.overdue = False  # killed by the parent for running over the budget
 
 
 def imap_ordered(func: Callable[[T], R], items: Iterable[T], workers: int,
-                 lost: Callable[[T, str], R] = _died) -> Iterator[R]:
+                 lost: Callable[[T, str], R] = _died, budget: float | None = None,
+                 late: Callable[[T, float], R] = _late) -> Iterator[R]:
     """func over items in input order, in `workers` processes (in-process when workers <= 1).
 
-    An item whose worker process dies yields ``lost(item, reason)`` (by default: raises).
+    An item whose worker process dies yields ``lost(item, reason)`` (by default: raises); with a
+    `budget` (CPU seconds per item), an item over it yields ``late(item, budget)`` (by default: raises).
     """
     items = list(items)
     fork = "fork" in multiprocessing.get_all_start_methods()
@@ -91,10 +140,10 @@ def imap_ordered(func: Callable[[T], R], items: Iterable[T], workers: int,
     if len(items) > 1 and (fork or not parallel):
         warm_up()  # once in this process; under fork, inherited by every worker
     if not parallel:
-        yield from map(func, items)
+        yield from (_call(func, x, budget, late) for x in items)
         return
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    yield from _Run(ctx, func, items, min(workers, len(items)), lost)
+    yield from _Run(ctx, func, items, min(workers, len(items)), lost, budget, late)
 
 
 def _chunks(items: list[Any], workers: int) -> list[list[Any]]:
@@ -116,15 +165,19 @@ class _Run:
     """One parallel map: hands out tasks, collects answers, replaces dead workers."""
 
     def __init__(self, ctx: Any, func: Callable[[Any], Any], items: list[Any], workers: int,
-                 lost: Callable[[Any, str], Any]):
-        self.ctx, self.func, self.lost = ctx, func, lost
+                 lost: Callable[[Any, str], Any], budget: float | None = None,
+                 late: Callable[[Any, float], Any] = _late):
+        self.ctx, self.func, self.lost, self.budget, self.late = ctx, func, lost, budget, late
         self.chunks = _chunks(items, workers)
         # A task is (chunk index, offset in chunk) plus its items; a chunk is retried item by item.
         self.queue: deque[tuple[tuple[int, int], list[Any]]] = deque()
         self.next_chunk = 0  # next chunk to queue
         self.slots: dict[int, list[Any]] = {}  # chunk index -> results (None where pending)
         self.pending: dict[int, int] = {}  # chunk index -> results still missing
-        self.workers = [_Worker(ctx, func) for _ in range(workers)]
+        self.workers = [self._start() for _ in range(workers)]
+
+    def _start(self) -> _Worker:
+        return _Worker(self.ctx, self.func, self.budget, self.late)
 
     def __iter__(self) -> Iterator[Any]:
         done = 0
@@ -156,12 +209,19 @@ class _Run:
                     self.queue.appendleft(task)
                     self._replace(w)
                     continue
+                if not w.tasks:
+                    w.since = time.monotonic()
                 w.tasks.append(task)
 
+    def _deadline(self, w: _Worker) -> float:
+        """When a worker still silent on its current task is taken to be stuck (wall clock)."""
+        return w.since + 2 * (self.budget or 0) * len(w.tasks[0][1]) + GRACE
+
     def _collect(self) -> None:
-        """Wait for an answer or a death, and record it."""
+        """Wait for an answer or a death, and record it; kill a worker stuck past its budget."""
         busy = [w for w in self.workers if w.tasks]
-        ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy]))
+        timeout = max(0.0, min(map(self._deadline, busy)) - time.monotonic()) if self.budget else None
+        ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
         for w in busy:
             if w.conn in ready:
                 try:
@@ -170,8 +230,13 @@ class _Run:
                     self._replace(w)
                     continue
                 w.tasks.popleft()
+                w.since = time.monotonic()
                 self._fill(index, offset, results)
             elif w.proc.sentinel in ready:  # exited with nothing left to read
+                self._replace(w)
+            elif self.budget and time.monotonic() > self._deadline(w):  # stuck where the timer cannot reach
+                w.overdue = True
+                w.proc.kill()
                 self._replace(w)
 
     def _fill(self, index: int, offset: int, results: list[Any]) -> None:
@@ -187,13 +252,14 @@ class _Run:
         if dead.tasks:  # it died on its first unanswered task; the ones queued behind it never started
             (index, offset), chunk = dead.tasks.popleft()
             if len(chunk) == 1:
-                self._fill(index, offset, [self.lost(chunk[0], reason)])
+                result = self.late(chunk[0], self.budget) if dead.overdue else self.lost(chunk[0], reason)
+                self._fill(index, offset, [result])
                 retry = list(dead.tasks)
             else:
                 retry = [((index, offset + j), [x]) for j, x in enumerate(chunk)] + list(dead.tasks)
             dead.tasks.clear()
             self.queue.extendleft(reversed(retry))
-        self.workers[self.workers.index(dead)] = _Worker(self.ctx, self.func)
+        self.workers[self.workers.index(dead)] = self._start()
 
     def _close(self) -> None:
         for w in self.workers:

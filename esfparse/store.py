@@ -486,11 +486,11 @@ def insert_problems(db: sqlite_utils.Database, problems: Iterable[Problem], sha:
         db.conn.executemany(_insert_sql("problems"), [_values("problems", r) for r in rows])
 
 
-def store_failure(db: sqlite_utils.Database, path: str, reason: str) -> None:
-    """Record a file that could not be read, replacing an earlier failure row for the same path."""
+def store_failure(db: sqlite_utils.Database, path: str, reason: str, code: str = "read.unreadable") -> None:
+    """Record a file that could not be read or parsed, replacing an earlier failure row for the same path."""
     with db.atomic():
         db["problems"].delete_where("document_id is null and path = ?", [path])
-        insert_problems(db, [Problem(code="read.unreadable", severity="error", message=reason)], None, path)
+        insert_problems(db, [Problem(code=code, severity="error", message=reason)], None, path)
 
 
 def log_run(db: sqlite_utils.Database, started: float, paths: list[str], counts: dict[str, int],

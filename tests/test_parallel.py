@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,64 @@ def test_a_worker_that_dies_after_answering_is_replaced_and_nothing_is_lost(tmp_
     out = list(parallel.imap_ordered(exit_soon_after_10, list(range(120)), 2, lost=lambda x, why: ("lost", x)))
     assert (tmp_path / "armed").exists()  # a worker did die
     assert out == list(range(120))
+
+
+# ---------------------------------------------------------------- the time budget
+
+
+def spin_on_3(x: int) -> int:
+    if x == 3:
+        started = time.process_time()
+        while time.process_time() - started < 30:  # far over any budget below
+            pass
+    return x
+
+
+def hang_on_3(x: int) -> int:
+    if x == 3:  # the timer's signal blocked: stuck as in one long C call
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGPROF])
+        time.sleep(60)
+    return x
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_item_over_its_budget_yields_late_and_the_worker_goes_on(workers):
+    started = time.monotonic()
+    out = list(parallel.imap_ordered(spin_on_3, list(range(10)), workers, budget=0.3, late=lambda x, b: ("late", x, b)))
+    assert out == [0, 1, 2, ("late", 3, 0.3), 4, 5, 6, 7, 8, 9]
+    assert time.monotonic() - started < 20
+
+
+def test_by_default_an_item_over_its_budget_is_an_error():
+    with pytest.raises(RuntimeError, match="3 took more than its time budget of 0.2 s"):
+        list(parallel.imap_ordered(spin_on_3, [2, 3], 1, budget=0.2))
+
+
+@needs_fork
+def test_a_worker_stuck_where_the_timer_cannot_reach_is_killed_and_only_its_item_is_late(monkeypatch):
+    monkeypatch.setattr(parallel, "GRACE", 0.3)
+    out = list(parallel.imap_ordered(hang_on_3, list(range(10)), 2, budget=0.2,
+                                     lost=lambda x, why: ("lost", x), late=lambda x, b: ("late", x)))
+    assert out == [0, 1, 2, ("late", 3), 4, 5, 6, 7, 8, 9]
+
+
+@needs_fork
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ingest_reports_a_document_over_the_budget_and_stores_the_rest(tmp_path, monkeypatch, workers):
+    from esfparse import ingest
+
+    files = [(p, None) for p in sorted((ROOT / "corpus" / "raw").glob("*.txt"))[:6]]
+    victim = str(files[2][0])
+    real = ingest._work
+
+    def work(path: str):
+        return spin_on_3(3) if path == victim else real(path)
+
+    monkeypatch.setattr(ingest, "_work", work)
+    summary = run_ingest(files, str(tmp_path / "esf.db"), workers=workers, progress=False, time_budget=0.5)
+    assert (summary["ingested"], summary["failed"]) == (5, 1)
+    conn = sqlite3.connect(tmp_path / "esf.db")
+    assert conn.execute("select code, path, message from problems where document_id is null").fetchall() == [(
+        "parse.time_budget", victim, f"{victim}: not parsed within the time budget (0.5 CPU seconds per document, "
+        "--time-budget); the run went on without it")]
+    assert conn.execute("select count(*) from documents").fetchone() == (5,)
