@@ -272,6 +272,12 @@ def _stacked_pair(doc: Document, lines: list[Line], i: int, base: Block) -> Bloc
                         "value_end": vend, "end": vend, "last_line": j})
 
 
+def _starts_with_label(text: str) -> bool:
+    """True for a line that opens with a known label (a header row, glued or not)."""
+    pair = inline_pair(text)
+    return known_label(text.strip()) is not None or (pair is not None and pair["field"] is not None)
+
+
 def _is_label_line(text: str) -> bool:
     """True when a line is itself a label (so it is not the value of the label above it)."""
     stripped = text.strip()
@@ -322,7 +328,8 @@ def is_furniture(text: str) -> bool:
     >>> [is_furniture(t) for t in ("1 / 11", "Start › Projekt › merit.nu", "Projektet startar 2020.")]
     [True, True, False]
     """
-    return _is_furniture(" ".join(text.split()))
+    text = " ".join(text.split())
+    return bool(text) and _is_furniture(text)
 
 
 _CRUMB_SPLIT_RE = re.compile(r"\s[›»>|]\s")
@@ -347,3 +354,51 @@ def crumb_title_line(doc: Document) -> int | None:
             if " ".join(lines[k].text.split()) == last:
                 return k
     return None
+
+
+# ---------------------------------------------------------------- text dumps (w3m, lynx, fmt)
+
+_REFERENCES_RE = re.compile(r"\n+(?:References|Referenser|Synliga länkar|Visible links)\n\n(?:\s*\d+\. \S+\n?)+\s*$")
+_DUMP_BULLET_RE = re.compile(r"^(\s*)(?:[*+•◦▪-]|\d{1,2}[.)])\s+")
+_MIN_WRAPS = 5
+
+
+def unwrap_dump(text: str) -> str:
+    r"""Undo a text dump's hard wrapping (``w3m -dump``, ``lynx -dump``, ``fmt``): a line that ends
+    where the next line's first word would not have fitted joins that line; lynx's numbered link
+    marks (``[7]Start``) and its list of references go. Text that is not hard-wrapped is returned
+    as it is (the corpus .txt pages keep one paragraph per line).
+
+    >>> unwrap_dump("Projektet ska arbeta med unga vuxna i hela länet och i\nstaden.\n" * 5 + "x" * 54)[:64]
+    'Projektet ska arbeta med unga vuxna i hela länet och i staden.\nP'
+    """
+    if "[" in text and _REFERENCES_RE.search(text):
+        text = _LINK_MARK_RE.sub("", _REFERENCES_RE.sub("\n", text))
+    lines = text.split("\n")
+    width = max((len(ln.rstrip()) for ln in lines), default=0)
+    if not 40 <= width <= 100:
+        return text
+    joins = [k for k in range(len(lines) - 1) if _wraps(lines[k], lines[k + 1], width)]
+    if len(joins) < _MIN_WRAPS:
+        return text
+    out, join = [], set(joins)
+    for k, line in enumerate(lines):
+        if k - 1 in join:
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _wraps(line: str, nxt: str, width: int) -> bool:
+    """True when nxt continues line: same text margin, and its first word would not have fitted."""
+    body, follow = line.rstrip(), nxt.strip()
+    if not body.strip() or not follow or _DUMP_BULLET_RE.match(nxt):
+        return False
+    bullet = _DUMP_BULLET_RE.match(body)
+    lead = len(body) - len(body.lstrip())
+    if len(nxt) - len(nxt.lstrip()) not in ((bullet.end(), lead) if bullet else (lead,)):
+        return False  # an item's wrapped line hangs under its text, or (w3m's numbers) under the number
+    if len(body) + 1 + len(follow.split()[0]) <= width:
+        return False
+    return not (_starts_with_label(nxt) or _starts_with_label(line))  # header rows stay rows

@@ -32,26 +32,16 @@ KNOWN_MISSES: set[str] = set("""
 browser-text/raw-002_c65f5d836ed6fb9d
 chromium-pdf/raw-002_c65f5d836ed6fb9d
 chromium-pdf/raw-dev08
+indent/raw-002_c65f5d836ed6fb9d
+indent/real-050
+lynx/raw-002_c65f5d836ed6fb9d
+lynx/raw-dev08
+lynx/raw-dev14
 nbsp/real-008
 nbsp/real-072
 nbsp/real-073
-indent/raw-002_c65f5d836ed6fb9d
-indent/real-050
-lynx/raw-000_30cbb8727bef4119
-lynx/raw-001_67e3ca51c54830e7
-lynx/raw-002_c65f5d836ed6fb9d
-lynx/raw-004_37d3739ab8e267c4
-lynx/raw-dev08
-lynx/raw-dev11
-lynx/raw-dev13
-lynx/raw-dev14
-w3m/raw-000_30cbb8727bef4119
-w3m/raw-001_67e3ca51c54830e7
 w3m/raw-002_c65f5d836ed6fb9d
-w3m/raw-004_37d3739ab8e267c4
 w3m/raw-dev08
-w3m/raw-dev13
-w3m/raw-dev14
 """.split())
 
 RENDERED = list(mr.renderings())

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from ..document import Document, Line
 from ..models import Evidence, Goal, Section
+from ..layout import is_furniture
 from .header import Header, vocabulary
 
 _BULLET_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\))\s*")
@@ -91,6 +92,9 @@ def find_sections(doc: Document, start: int) -> tuple[list[Section], dict[str, l
             list_key = lists.get(key)
             if list_key:
                 items.setdefault(list_key, [])
+            continue
+        if list_key and items[list_key] and is_furniture(text):
+            list_key, heading, body = None, None, []  # the site's footer ends the page's last list
             continue
         if list_key:
             _list_item(line, list_key, items)

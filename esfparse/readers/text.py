@@ -181,7 +181,10 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     text, encoding = decode_bytes(data, path)
     if not text.strip():
         raise UnreadableDocument(path, "empty file (only whitespace)")
-    doc = document_from_text(text, path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+    from ..layout import unwrap_dump  # a hard-wrapped dump (w3m, lynx) gets its paragraphs back
+
+    doc = document_from_text(unwrap_dump(text), path=path, sha256=hashlib.sha256(data).hexdigest(),
+                             encoding=encoding)
     if encoding not in ("utf-8", "utf-8-sig"):
         doc.notes.append(f"decoded as {encoding}")
     return doc
