@@ -34,10 +34,11 @@ _BREADCRUMB_RE = re.compile(r"\S\s*[›»>/|]\s*\S.*\s[›»>|]\s")  # `Start �
 _LINK_MARK_RE = re.compile(r"\[\d{1,4}\]")  # lynx's numbered links: `[7]Start`
 _COLON_RE = re.compile(r"^(?P<label>[A-ZÅÄÖa-zåäö][^:\n\t]{0,60}?)\s*:(?:\s+|$)(?P<rest>.*)$")
 _SEP_RE = re.compile(r"\t+| {2,}")  # a tab or two or more spaces between label and value
-_MAX_PAIR_LINE = 160  # longer lines are prose, never a label/value pair
+_MAX_PAIR_LINE = 160
+_MAX_LABEL = 80  # longer lines are prose, never a label/value pair
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Block:
     """One typed block with its span in the document text (and, for a pair, both parts)."""
 
@@ -74,6 +75,8 @@ def _labels() -> tuple[re.Pattern[str], dict[str, str]]:
 
 def known_label(text: str) -> str | None:
     """The canonical field of a label as written (case and a trailing colon ignored)."""
+    if len(text) > _MAX_LABEL:
+        return None
     return _labels()[1].get(" ".join(text.rstrip(":").split()).casefold())
 
 
@@ -122,9 +125,7 @@ def _mark_menus(doc: Document, blocks: list[Block]) -> list[Block]:
 def _placed(doc: Document, block: Block) -> Block:
     if not doc.page_starts:
         return block
-    from dataclasses import replace
-
-    return replace(block, page=doc.page_at(block.start), box=doc.boxes.get(block.line) if doc.boxes else None)
+    return _with(block, {"page": doc.page_at(block.start), "box": doc.boxes.get(block.line)})
 
 
 def _block_at(doc: Document, lines: list[Line], i: int) -> Block | None:
@@ -154,10 +155,11 @@ def _block_at(doc: Document, lines: list[Line], i: int) -> Block | None:
     return base
 
 
-def _with(base: Block, changes: dict) -> Block:
-    from dataclasses import replace
-
-    return replace(base, **changes)
+def _with(block: Block, changes: dict) -> Block:
+    """The block with these fields changed (blocks are built here and not shared yet)."""
+    for name, value in changes.items():
+        setattr(block, name, value)
+    return block
 
 
 def inline_pair(text: str, offset: int = 0) -> dict | None:
@@ -301,12 +303,14 @@ def _cells(text: str, offset: int) -> tuple[tuple[int, int], ...]:
 def _is_furniture(text: str) -> bool:
     from .parsers.text_layout import is_noise
 
-    bare = _LINK_MARK_RE.sub("", text).strip()
+    if len(text) > 200:
+        return False  # chrome is short; a paragraph is not scanned
+    bare = _LINK_MARK_RE.sub("", text).strip() if "[" in text else text
     if _PAGE_NUMBER_RE.match(bare) or bare.startswith("(BUTTON)"):
         return True
     if bare.casefold() in _kohesio_names():
         return True
-    return len(bare) <= 200 and (is_noise(bare) or bool(_BREADCRUMB_RE.search(bare)))
+    return is_noise(bare) or bool(_BREADCRUMB_RE.search(bare))
 
 
 @lru_cache(maxsize=1)
