@@ -125,6 +125,33 @@ def test_html_structure(markup, expected):
     assert read_bytes(f"<html><body>{markup}</body></html>".encode()).text == expected
 
 
+def _nested(depth: int) -> bytes:
+    """A corpus project page with its body wrapped in `depth` more levels of <div>, as deep CMS pages are."""
+    page = (ROOT / "corpus/html/dev04.html").read_text(encoding="utf-8")
+    head, body = page.split("<body", 1)
+    start, rest = body.split(">", 1)
+    inner, end = rest.rsplit("</body>", 1)
+    return f"{head}<body{start}>{'<div>' * depth}{inner}{'</div>' * depth}</body>{end}".encode()
+
+
+@pytest.mark.parametrize("depth", [260, 1000])
+def test_html_nested_deeper_than_libxml2s_default_gives_the_same_record(depth):
+    from esfparse.pipeline import extract_document
+
+    flat, deep = (read_bytes(_nested(n), "page.html") for n in (0, depth))
+    assert deep.text == flat.text and not deep.notes
+    assert extract_document(deep).record == extract_document(flat).record
+
+
+def test_html_deeper_than_libxml2_can_build_keeps_its_text_and_says_so():
+    from esfparse.pipeline import extract_document
+
+    flat, deep = (read_bytes(_nested(n), "page.html") for n in (0, 3000))
+    squeezed = "".join(deep.text.split())  # nothing dropped: only the line breaks below the depth are lost
+    assert all("".join(line.split()) in squeezed for line in flat.text.splitlines())
+    assert [p.code for p in extract_document(deep).problems if p.code.startswith("read.")] == ["read.partial"]
+
+
 def test_html_data_table_rows_and_offsets():
     page = ("<html><body><h2>Arbetslösa</h2><table><tr><th>Kommun</th><th>2021</th></tr>"
             "<tr><td>Jokkmokk</td><td>232</td></tr><tr><td>Göteborg</td><td>44&nbsp;115</td></tr>"

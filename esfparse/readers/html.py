@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import html.parser
 import re
 from pathlib import Path
+
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -113,7 +116,8 @@ def read(path: str | Path) -> Document:
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     """Turn HTML bytes into a Document with text-page lines and data tables."""
     markup, encoding = decode_html(data, path)
-    root = _parse(markup, path)
+    notes: list[str] = []
+    root = _parse(markup, path, notes)
     tables: list[list[list[str]]] = []
     out = _Out()
     _walk(root, out, tables, in_content=False)
@@ -125,6 +129,7 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
                    encoding=encoding)
     spans = zip(found[TABLE_START], found[TABLE_END])
     doc.tables = [Table(rows=rows, start=s, end=e) for rows, (s, e) in zip(tables, spans)]
+    doc.notes.extend(notes)
     if encoding not in ("utf-8", "utf-8-sig") and not _declared_charset(data):
         doc.notes.append(f"decoded as {encoding}")  # detected, not declared: worth a look
     return doc
@@ -170,13 +175,71 @@ def _declared_charset(data: bytes) -> str | None:
         return None
 
 
-def _parse(markup: str, path: str) -> lxml.html.HtmlElement:
+def _parse(markup: str, path: str, notes: list[str] | None = None) -> lxml.html.HtmlElement:
+    """The element tree; a page nested deeper than libxml2 can build is flattened below that depth."""
     markup = MARKER_RE.sub("", _XML_DECL_RE.sub("", markup, count=1))
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)  # huge: past depth 256
     try:
-        return lxml.html.document_fromstring(markup, parser=parser)
+        root = lxml.html.document_fromstring(markup, parser=parser)
+        if any("Excessive depth" in e.message for e in parser.error_log):  # libxml2 drops what lies deeper
+            parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+            root = lxml.html.document_fromstring(flatten(markup, MAX_DEPTH), parser=parser)
+            if notes is not None:
+                notes.append(f"flattened: elements nested deeper than {MAX_DEPTH} levels were read as "
+                             "running text of their ancestor (their own line breaks are lost)")
+        return root
     except (lxml.etree.ParserError, ValueError) as exc:
         raise UnreadableDocument(path, f"not parseable as HTML ({exc})") from exc
+
+
+# libxml2 builds trees up to 2,048 levels deep (with huge_tree) and silently drops what lies deeper.
+MAX_DEPTH = 1500
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+class _Flattener(html.parser.HTMLParser):
+    """Markup again, without the start and end tags of elements below `limit` levels."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.limit, self.depth, self.parts = limit, 0, []  # type: list[str]
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag not in _VOID_TAGS:
+            self.depth += 1
+        if self.depth <= self.limit:
+            self.parts.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: Any) -> None:
+        if self.depth < self.limit:
+            self.parts.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth <= self.limit:
+            self.parts.append(f"</{tag}>")
+        if tag not in _VOID_TAGS:
+            self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.parts.append(f"&#{name};")
+
+
+def flatten(markup: str, limit: int) -> str:
+    """`markup` with elements deeper than `limit` unwrapped: their text stays, their tags go.
+
+    >>> flatten("<div><div><p>a</p></div>b</div>", 1)
+    '<div>ab</div>'
+    """
+    parser = _Flattener(limit)
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def _is_chrome(el: lxml.html.HtmlElement, in_content: bool) -> bool:
@@ -198,8 +261,36 @@ def _is_chrome(el: lxml.html.HtmlElement, in_content: bool) -> bool:
     return bool(marks.strip()) and bool(_CHROME_RE.search(marks))
 
 
+_WALK, _TEXT, _BREAK = range(3)  # steps of the walk: visit an element, emit text, close a block
+
+
 def _walk(el: lxml.html.HtmlElement, out: _Out, tables: list, in_content: bool) -> None:
     """Emit the text of el and its children (not its tail)."""
+    _run([(_WALK, el, (in_content, _inside(el, "li")))], out, tables)
+
+
+def _walk_children(el: lxml.html.HtmlElement, out: _Out, tables: list, in_content: bool) -> None:
+    todo: list[tuple[int, Any, Any]] = []
+    _push_children(el, (in_content, el.tag == "li" or _inside(el, "li")), todo)
+    _run(todo, out, tables)
+
+
+def _run(todo: list[tuple[int, Any, Any]], out: _Out, tables: list) -> None:
+    """Depth first with a stack of steps instead of recursion: a page of any nesting depth is read."""
+    while todo:
+        step, a, b = todo.pop()
+        if step == _TEXT:
+            out.text(a)
+        elif step == _BREAK:
+            out.brk(a)
+        else:
+            _visit(a, b, out, tables, todo)
+
+
+def _visit(el: lxml.html.HtmlElement, state: tuple[bool, bool], out: _Out, tables: list,
+           todo: list[tuple[int, Any, Any]]) -> None:
+    """One element: its own output now, its children and closing break as steps for later."""
+    in_content, in_li = state
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag == "br":
         out.newline()
@@ -209,27 +300,29 @@ def _walk(el: lxml.html.HtmlElement, out: _Out, tables: list, in_content: bool) 
         return
     in_content = in_content or tag in ("article", "main")
     gap = 2 if tag in _BLANK_TAGS else 1 if tag in _LINE_TAGS or tag in _CELL_TAGS else 0
-    if tag in ("ul", "ol") and _inside(el, "li"):
+    if tag in ("ul", "ol") and in_li:
         gap = 1
     out.brk(gap)
     if tag == "li":
         out.prefix(_list_marker(el))
+    todo.append((_BREAK, gap, None))
     if tag == "pre":
         out.text(el.text_content())
     else:
-        _walk_children(el, out, tables, in_content)
-    out.brk(gap)
+        _push_children(el, (in_content, in_li or tag == "li"), todo)
 
 
-def _walk_children(el: lxml.html.HtmlElement, out: _Out, tables: list, in_content: bool) -> None:
+def _push_children(el: lxml.html.HtmlElement, state: tuple[bool, bool], todo: list[tuple[int, Any, Any]]) -> None:
+    """Steps for el's text, children (not site furniture) and their tails, to run in document order."""
+    steps: list[tuple[int, Any, Any]] = []
     if el.text:
-        out.text(_SPACE_RUN_RE.sub(" ", el.text))
+        steps.append((_TEXT, _SPACE_RUN_RE.sub(" ", el.text), None))
     for child in el:
-        if not isinstance(child.tag, str) or not _is_chrome(child, in_content):
-            if isinstance(child.tag, str):
-                _walk(child, out, tables, in_content)
+        if isinstance(child.tag, str) and not _is_chrome(child, state[0]):
+            steps.append((_WALK, child, state))
         if child.tail:
-            out.text(_SPACE_RUN_RE.sub(" ", child.tail))
+            steps.append((_TEXT, _SPACE_RUN_RE.sub(" ", child.tail), None))
+    todo.extend(reversed(steps))
 
 
 def _inside(el: lxml.html.HtmlElement, tag: str) -> bool:
