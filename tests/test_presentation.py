@@ -240,6 +240,22 @@ SPEAKERS = [
         [("Anna Berg", "Generaldirektör", None)],
         id="heading-word-glued-before-name",
     ),
+    pytest.param(
+        "Susanne Zander är tf. kanslichef på DUA och hon berättar om lokala jobbspår.",
+        [("Susanne Zander", "tf. kanslichef på DUA", "DUA")],
+        id="copula-abbreviated-modifier",
+    ),
+    pytest.param(
+        "Lil Ljunggren Lönnberg är ordförande och Susanne Zander tillförordnad kanslichef för Skolverket.",
+        [("Lil Ljunggren Lönnberg", "ordförande", None),
+         ("Susanne Zander", "tillförordnad kanslichef för Skolverket", "Skolverket")],
+        id="copula-left-out-for-the-second-name",
+    ),
+    pytest.param(
+        "– Språket blir en tröskel, berättar Nadia Yusuf, projektledare på Västerås stad.",
+        [("Nadia Yusuf", "projektledare på Västerås stad", "Västerås stad")],
+        id="berattar-name-role-pa-org",
+    ),
 ]
 
 

@@ -410,17 +410,28 @@ _ROLE_END_RE = re.compile(r"\s+(?:och|som|med|där|men|sedan)\s")  # the role ph
 
 
 def _copula(c: _Ctx) -> _Found:
-    """`Name är projektledare för X`, `Name arbetar som jobbcoach på Y`."""
+    """`Name är projektledare för X`, `Name är tf. kanslichef på Y`, and a second name whose copula is
+    left out (`A är ordförande och B tillförordnad kanslichef för X`)."""
     m = _COPULA_RE.match(c.text, c.rest)
-    if not m or not _plausible(c.name):
+    elided = m is None and c.before.endswith(" och ") and " är " in c.before and c.text[c.rest:c.rest + 1] == " "
+    if not (m or elided) or not _plausible(c.name):
         return None
-    appositive = _appositive(c.text, m.end())
+    pos = m.end() if m else c.rest + 1
+    modifier = _role_modifier_re().match(c.text, pos)  # `tf.`, `tillförordnad`: an abbreviation's dot ends no role
+    appositive = _appositive(c.text, modifier.end() if modifier else pos)
     if appositive is None:
         return None
-    phrase = _ROLE_END_RE.split(appositive)[0]
-    if not phrase or not is_role(phrase.split()[0]):
+    rest = _ROLE_END_RE.split(appositive)[0]
+    if not rest or not is_role(rest.split()[0]):
         return None
-    return phrase, "; ".join(_orgs_in_role(phrase)) or None
+    phrase = (modifier.group().strip() + " " if modifier else "") + rest
+    return phrase, "; ".join(_orgs_in_role(rest)) or None
+
+
+@lru_cache(maxsize=1)
+def _role_modifier_re() -> re.Pattern[str]:
+    """`tf.`, `t.f.`, `tillförordnad`, `biträdande` before a role (person_cues.csv, kind role_modifier)."""
+    return re.compile(rf"(?:{_alternation('role_modifier')})[ \t]+", re.IGNORECASE)
 
 
 def _verb(c: _Ctx) -> _Found:
