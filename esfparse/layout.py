@@ -34,6 +34,7 @@ _BREADCRUMB_RE = re.compile(r"\S\s*[›»>/|]\s*\S.*\s[›»>|]\s")  # `Start �
 _LINK_MARK_RE = re.compile(r"\[\d{1,4}\]")  # lynx's numbered links: `[7]Start`
 _COLON_RE = re.compile(r"^(?P<label>[A-ZÅÄÖa-zåäö][^:\n\t]{0,60}?)\s*:(?:\s+|$)(?P<rest>.*)$")
 _SEP_RE = re.compile(r"\t+| {2,}")  # a tab or two or more spaces between label and value
+_INFLECTION_RE = re.compile(r"(?:en|n|ar|er|or|r|a|na|et|t|erna|arna|orna|ens|ets|s)(?:\b|$)")  # Regionen, Utlysningar
 _MAX_PAIR_LINE = 160
 _MAX_LABEL = 80  # longer lines are prose, never a label/value pair
 
@@ -196,7 +197,7 @@ def inline_pair(text: str, offset: int = 0) -> dict | None:
         if rest[1:2].isspace() or rest[1:2] in "-–(/,.:" or len(body) > 100:
             return None
         return _pair(offset + lead, body, label, field, len(label) + 1, "space")
-    if rest[:1] in "-–(/,." or (rest.isalpha() and rest.islower() and len(rest) <= 4):
+    if rest[:1] in "-–(/,." or _INFLECTION_RE.match(rest):
         return None  # `Region-`, `Region,` in prose, an inflected word (`Utlysningar`) are no glued labels
     return _pair(offset + lead, body, label, field, len(label), "glued")
 

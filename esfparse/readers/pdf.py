@@ -105,9 +105,13 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     notes += _check_text(pages, path)
     tables = _add_tables(data, pages, notes)
     _drop_running_lines(pages)
-    text, found = take_markers(_assemble(pages))
+    boxes: dict[int, tuple[float, float, float, float]] = {}
+    text, found = take_markers(_assemble(pages, boxes))
     spans = zip(found[TABLE_START], found[TABLE_END])
-    return Document(text=text.rstrip("\n"), path=path, format="pdf", notes=notes,
+    text = text.rstrip("\n")
+    if text.count("\n") + 1 < max(boxes, default=0) + 1:
+        boxes = {}  # normalising changed the line count (a U+2028 in the text layer): no boxes
+    return Document(text=text, path=path, format="pdf", notes=notes, boxes=boxes,
                     sha256=hashlib.sha256(data).hexdigest(), page_starts=found[PAGE_START],
                     tables=[Table(rows, page, s, e) for (rows, page), (s, e) in zip(tables, spans)])
 
@@ -329,8 +333,10 @@ def _is_page_number(text: str, number: int) -> bool:
     return bool(m) and int(m.group(1)) == number
 
 
-def _assemble(pages: list[_Page]) -> str:
-    """Flow every row into normalised lines carrying page and table markers."""
+def _assemble(pages: list[_Page], boxes: dict[int, tuple[float, float, float, float]] | None = None) -> str:
+    """Flow every row into normalised lines carrying page and table markers; `boxes` receives each
+    line's box on its page (x0, top, x1, bottom in points, top-down; a joined line's union)."""
+    boxes = {} if boxes is None else boxes
     edges: dict[int, float] = {}  # the text column's right edge per page width: widest line
     for p in pages:
         widths = [r.x1 for r in p.rows if r.table is None]
@@ -344,15 +350,21 @@ def _assemble(pages: list[_Page]) -> str:
         pending += PAGE_START
         for row in p.rows:
             if row.table is not None:
+                first = len(lines)
                 _emit_table(lines, row.table, pending)
+                boxes.update(dict.fromkeys(range(first, len(lines)), (row.x0, row.top, row.x1, row.bottom)))
                 prev, item, pending = row, None, ""
                 continue
             how = _how(prev, row, right, item, pitches.get(round(row.size, 1)))
             if how == "join":
                 lines[-1] = _join_marked(lines[-1], row.text, pending)
+                x0, top, x1, bottom = boxes.get(len(lines) - 1, (row.x0, row.top, row.x1, row.bottom))
+                if row.page == prev.page:  # type: ignore[union-attr]
+                    boxes[len(lines) - 1] = (min(x0, row.x0), top, max(x1, row.x1), max(bottom, row.bottom))
             else:
                 lines.extend(["", pending + row.text] if how == "blank" and lines
                              else [pending + row.text])
+                boxes[len(lines) - 1] = (row.x0, row.top, row.x1, row.bottom)
             item = row if row.text.startswith(" • ") else item if how == "join" else None
             prev, pending = row, ""
     if pending and lines:
