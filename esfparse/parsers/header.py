@@ -107,12 +107,18 @@ def _acceptable(doc: Document, block: Block, shape: str | None) -> bool:
     return True
 
 
+# The longest header of the corpus spans 45 lines. Any of the blocks on the first 200 lines may start a
+# run, so a run is read for at most this many blocks: a page of label lines costs 200 × 200 blocks, not
+# 200 × its length.
+_MAX_RUN_BLOCKS = 200
+
+
 def _read_run(doc: Document, blocks: list[Block], first: int) -> Header:
     """Pairs from blocks[first] on, until a heading or three other blocks in a row."""
     fields: list[HeaderField] = []
     shape = _shape(blocks[first])
     last, misses, spaced = blocks[first].last_line, 0, False
-    for block in blocks[first:]:
+    for block in blocks[first:first + _MAX_RUN_BLOCKS]:
         if block.kind == "furniture":
             continue
         if block.kind == "heading":
