@@ -73,6 +73,7 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
     from . import store
     from .entities import rebuild_entities
     from .identity import rebuild_projects
+    from .linking import rebuild_links
     from .parallel import default_workers
     from .serve import ensure_views
 
@@ -100,6 +101,7 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
     duplicates = store_duplicates(db)
     rebuild_projects(db)
     rebuild_entities(db)
+    rebuild_links(db)
     ensure_views(db)
     store.optimize(db)
     store.log_run(db, started, paths, counts, workers)

@@ -16,7 +16,7 @@ from .parsers.call import parse_call
 from .parsers.header import read_header
 from .parsers.presentation import parse_presentation
 from .parsers.project_page import parse_project_page
-from .parsers.report import parse_report
+from .parsers.report import find_identity, parse_report
 from .readers import read, sniff
 
 PARSER_VERSION = "2"  # 2: per-document header rows moved to project_pages
@@ -36,6 +36,7 @@ def parse(doc: Document) -> tuple[Record, list[Problem]]:
         data = parse_report(doc)
     else:  # presentations and write-ups; unknown texts keep the entities they state too
         data = parse_presentation(doc)
+        find_identity(doc, data)
         if genre.kind == "unknown":
             data.update(kind="unknown", layout=None)
     data.update(kind_confidence=genre.confidence, kind_reason=genre.reason)

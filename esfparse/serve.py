@@ -212,12 +212,14 @@ def default_metadata() -> dict[str, Any]:
     """The metadata for a fresh database named ``esfparse`` (what the committed file holds)."""
     from .entities import rebuild_entities
     from .identity import rebuild_projects
+    from .linking import rebuild_links
     from .store import ensure_schema
 
     db = sqlite_utils.Database(memory=True)
     ensure_schema(db)
     rebuild_projects(db)
     rebuild_entities(db)
+    rebuild_links(db)
     ensure_views(db)
     return build_metadata(db, name=DEFAULT_NAME)
 

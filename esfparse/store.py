@@ -41,6 +41,9 @@ INDEXES: tuple[tuple[str, list[str]], ...] = (
     ("projects", ["document_id"]), ("project_sources", ["project_id"]), ("project_field_choices", ["project_id"]),
     ("project_pages", ["diarienummer"]), ("project_pages", ["project_number"]),
     ("organisations", ["key"]), ("municipalities", ["name"]), ("municipalities", ["county_code"]),
+    ("projects", ["utlysning"]), ("calls", ["diarienummer"]), ("goals", ["document_id", "kind"]),
+    ("report_links", ["project_id"]), ("report_links", ["document_id"]),
+    ("goal_results", ["goal_id", "link_id"]), ("goal_results", ["link_id"]), ("goal_results", ["result_id"]),
 )
 
 _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -59,7 +62,8 @@ _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
                   "intervention_type": str, "planned_participants": int, "participants": int, "truncated": int, "extra_json": str},
                  {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256"),
                                                ("region_nuts2", "nuts2_regions", "code")]}),
-    "presentations": ({"id": str, "document_id": str, "title": str, "truncated": int, "tables_json": str},
+    "presentations": ({"id": str, "document_id": str, "title": str, "owner": str, "diarienummer": str,
+                       "project_number": str, "truncated": int, "tables_json": str},
                       {"pk": "id", "foreign_keys": [("document_id", "documents", "sha256")]}),
     "reports": ({"id": str, "document_id": str, "title": str, "document_title": str, "owner": str,
                  "diarienummer": str, "project_number": str, "period_start": str, "period_end": str,
@@ -152,6 +156,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                     db[name].add_column(column, kind)
         if not db["municipalities"].count:
             _load_reference(db)
+        from .linking import ensure_tables
+
+        ensure_tables(db.conn)
         if "project_keys" in created and "project_pages" not in created:
             _backfill_keys(db)
     for table in BATCH_FTS:
@@ -239,7 +246,8 @@ def prepare_rows(ex: Extraction, parser_version: str) -> Rows:
                                 keys_of(r.diarienummer, r.project_number, r.title, r.owner)]
     elif r.kind == "presentation":
         rows["presentations"].append({
-            "id": sha, "document_id": sha, "title": r.title, "truncated": int(r.truncated),
+            "id": sha, "document_id": sha, "title": r.title, "owner": r.owner, "diarienummer": r.diarienummer,
+            "project_number": r.project_number, "truncated": int(r.truncated),
             "tables_json": json.dumps(r.tables, ensure_ascii=False) if r.tables else None})
     elif r.kind == "report":
         rows["reports"].append(_report_row(sha, r))

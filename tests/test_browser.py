@@ -182,14 +182,15 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`esfparse serve` on the ingested corpus/raw, on a free localhost port."""
+    """`esfparse serve` on the ingested corpus/raw and corpus/examples, on a free localhost port."""
     from esfparse.entities import rebuild_entities
     from esfparse.serve import ensure_views
 
     import sqlite_utils
 
     db_path = tmp_path_factory.mktemp("browser") / "esfparse.db"
-    run_ingest([(p, None) for p in sorted(RAW.glob("*.txt"))], str(db_path), progress=False)
+    files = [*sorted(RAW.glob("*.txt")), *sorted((RAW.parent / "examples").glob("*.txt"))]
+    run_ingest([(p, None) for p in files], str(db_path), progress=False)
     db = sqlite_utils.Database(db_path)
     rebuild_entities(db)  # what every ingest ends with
     ensure_views(db)
@@ -300,3 +301,19 @@ def test_review_link(server: str, browser: Browser) -> None:
     assert browser.js("location.pathname") == href
     assert browser.js("document.title").startswith("Review: ")
     assert browser.js("document.querySelectorAll('pre.doc mark[id^=span-]').length") > 0
+
+
+def test_promised_vs_achieved(server: str, browser: Browser) -> None:
+    """A project page's goals beside the results of the final report linked to it, with the link's evidence."""
+    browser.goto(f"{server}/esfparse/promised_vs_achieved")
+    assert browser.js("document.querySelector('h1').textContent").strip() == "Promised vs achieved"
+    rows = browser.js("[...document.querySelectorAll('table.rows-and-columns tbody tr')].map(tr => "
+                      "Object.fromEntries([...tr.querySelectorAll('td')].map(td => "
+                      "[td.className.replace('col-', '').split(' ')[0], td.textContent.trim()])))")
+    pairs = [r for r in rows if r.get("promised") and r.get("achieved")]
+    assert pairs, rows
+    navigator = [r for r in pairs if r["project"] == "Navigator"]
+    assert {(float(r["promised"]), float(r["achieved"])) for r in navigator} >= {(135.0, 142.0)}
+    assert all(r["link_method"] == "name_key" and "identity key name:navigator" in r["link_evidence"] for r in navigator)
+    assert {r["link_method"] for r in pairs} >= {"name_key", "case_number"}
+    browser.screenshot("promised-vs-achieved", "table.rows-and-columns")

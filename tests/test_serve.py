@@ -164,7 +164,7 @@ def test_write_metadata(synthetic: Path, tmp_path: Path) -> None:
 
 def test_views_are_idempotent(tmp_path: Path) -> None:
     db = open_db(str(tmp_path / "v.db"))
-    assert serve.ensure_views(db) == ["project_places"]
+    assert serve.ensure_views(db) == ["project_places", "promised_vs_achieved", "project_calls"]
     assert serve.ensure_views(db) == [] and serve.views_current(db)
     db.execute("drop view project_places")
     db.execute("create view project_places as select 1 as x")
@@ -278,7 +278,8 @@ def test_every_canned_query_is_tested() -> None:
     assert set(serve.load_spec()["queries"]) == {
         "projects_in_municipality", "money_by_county", "money_by_region", "money_by_programme_period",
         "employment_goals_by_region",
-        "organisations_by_projects", "projects_with_problems", "search_projects", "partner_pairs"}
+        "organisations_by_projects", "projects_with_problems", "search_projects", "partner_pairs",
+        "promised_vs_achieved"}
 
 
 # ---------------------------------------------------------------- map and escaping
@@ -312,7 +313,8 @@ def test_document_text_is_escaped(ds: Any) -> None:
 
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _ingest(tmp_path_factory.mktemp("corpus") / "esfparse.db", sorted(RAW.glob("*.txt")))
+    files = [*sorted(RAW.glob("*.txt")), *sorted((RAW.parent / "examples").glob("*.txt"))]  # + reports on them
+    return _ingest(tmp_path_factory.mktemp("corpus") / "esfparse.db", files)
 
 
 @pytest.fixture(scope="module")

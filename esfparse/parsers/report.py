@@ -80,8 +80,7 @@ def parse_report(doc: Document) -> dict[str, Any]:
         out["evidence"]["document_title"] = out["evidence"]["title"]
         del out["title"], out["evidence"]["title"]
     _project_title(doc, out)
-    _identifiers(doc, out)
-    _owner(doc, out)
+    find_identity(doc, out)
     _period_and_money(doc, out)
     _authors(doc, out)
     out["goals"] = [_mark(g) for g in out["goals"]]
@@ -102,6 +101,12 @@ def _without_authors(name: str) -> str:
     """`Inkluderande tillväxt för alla Anette Forsberg` → `Inkluderande tillväxt för alla`."""
     m = re.search(rf"\s+{_NAME_TOKEN}\s+{_NAME_TOKEN}$", name)
     return name[: m.start()] if m and m.group(0).split()[0] in _given_names() else name
+
+
+def find_identity(doc: Document, out: dict[str, Any]) -> None:
+    """The project's diarienummer or project number and owner, where the text states them."""
+    _identifiers(doc, out)
+    _owner(doc, out)
 
 
 def _identifiers(doc: Document, out: dict[str, Any]) -> None:
