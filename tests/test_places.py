@@ -201,6 +201,10 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    ("owner-offices", "verksamheten är decentraliserad genom att vi har arbetskontor i Alingsås med huvudkontor i "
+                      "Vänersborg."),
+    ("head-office-english", "The Swedish ESF Council has eight regional units and the Head Office in Stockholm."),
+    ("statistic-figures", "medan siffrorna för Örebro län och Örebro kommun är hela 11,6 respektive 14,8%."),
     ("arbetsformedlingen-branch", "i samverkan med Arbetsförmedlingen Krokom"),
     ("samordningsforbund-name", "Samordningsförbundet Göteborg Hisingen är projektägare."),
     ("forsakringskassan-i", "Medfinansiärer är Försäkringskassan I Örebro."),
