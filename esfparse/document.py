@@ -48,6 +48,7 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # reader remarks (e.g. encoding fallback)
     boxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)  # PDF: line -> box
+    hints: dict[int, str] = field(default_factory=dict)  # reader's knowledge: line -> "title" (HTML h1)
     _blocks: list[Block] | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
     _lines: list[Line] | None = field(default=None, repr=False)

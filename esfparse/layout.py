@@ -7,6 +7,7 @@ two cells of a table row. Kinds (after unstructured's element types and docling'
 
 - ``pair``: a label and its value (label and value spans, and the separator seen: ``glued``,
   ``colon``, ``tab``, ``spaces``, ``space``, ``stacked``);
+- ``title``: the page's title where the reader knows it (an HTML ``<h1>``);
 - ``heading``: a section heading of the vocabulary (``data/labels.json``);
 - ``list_item``: a bullet or numbered item;
 - ``table_row``: tab-separated cells (each cell's span);
@@ -138,6 +139,8 @@ def _block_at(doc: Document, lines: list[Line], i: int) -> Block | None:
     lead = len(text) - len(text.lstrip())
     start, end = line.start + lead, line.start + len(text.rstrip())
     base = Block("paragraph", start, end, line=i, last_line=i, indent=lead)
+    if doc.hints.get(i) == "title":
+        return _with(base, {"kind": "title"})
     if len(stripped) <= _MAX_PAIR_LINE:
         pair = _split_label_pair(lines, i) or inline_pair(text, line.start)
         if pair is not None:
@@ -346,7 +349,11 @@ def chrome_lines(doc: Document) -> frozenset[int]:
 
 
 def crumb_title_line(doc: Document) -> int | None:
-    """The line a breadcrumb trail names as the page's title (`Start › Projekt › Titel`), if any."""
+    """The line the reader marked as the title (an HTML ``<h1>``), else the line a breadcrumb trail
+    names as the page's title (`Start › Projekt › Titel`), if any."""
+    for line, role in doc.hints.items():
+        if role == "title":
+            return line
     lines = doc.lines()
     for block in doc.blocks():
         if block.line >= _MENU_ZONE:

@@ -13,6 +13,9 @@ Families (each skipped with a message when its tool is missing):
 - ``table-pdf``: every project page with a header (seeds, dev, held-out, real) as an A4 PDF whose
   header is a two-column label/value table without vertical rules (reportlab);
 - ``tabbed``: the same pages with each header pair as ``Label<TAB>value`` (a table pasted as text);
+- ``html-markup``: the same pages as HTML in markup the fixture script does not use, one shape per page
+  in turn: ``<dl>``, a table of two ``<td>``, ``<div>`` rows of label and value, ``<p><b>Label</b> value``;
+  with a cookie banner pinned by the page's stylesheet (``position: fixed``), navigation and breadcrumbs;
 - ``crlf``, ``nbsp``, ``indent``: every corpus page with CRLF line ends, no-break spaces, or every line
   indented (values deeper than labels); made in memory by ``perturb`` (no files written).
 
@@ -44,9 +47,9 @@ HTML_DIR = CORPUS / "html"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HTML_FAMILIES = ("chromium-pdf", "browser-text", "w3m", "lynx")
-TEXT_FAMILIES = ("table-pdf", "tabbed")
+TEXT_FAMILIES = ("table-pdf", "tabbed", "html-markup")
 PERTURBATIONS = ("crlf", "nbsp", "indent")
-EXTENSIONS = {"chromium-pdf": ".pdf", "table-pdf": ".pdf"}
+EXTENSIONS = {"chromium-pdf": ".pdf", "table-pdf": ".pdf", "html-markup": ".html"}
 HEADER_FIELDS = ("kind", "title", "programme_area", "phase", "owner", "contact_person", "email",
                  "phone", "esf_grant_sek", "total_budget_sek", "period_start", "period_end", "region")
 
@@ -188,6 +191,62 @@ def table_pdf(text: str) -> bytes | None:
     return buf.getvalue()
 
 
+_MARKUPS = ("dl", "td-table", "div-rows", "p-bold")
+_HTML_PAGE = """<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>Projekt</title>
+<style>.consent-bar{{position:fixed;bottom:0;left:0;right:0}} .crumbs a{{color:#036}}</style></head>
+<body><div class="consent-bar"><p>Den här webbplatsen sparar kakor för statistik.</p><a href="#">OK</a></div>
+<div class="menu"><a href="/">Hem</a> | <a href="/projekt/">Projekt</a> | <a href="/om/">Om oss</a></div>
+<p class="crumbs"><a href="/">Hem</a> &gt; <a href="/projekt/">Projekt</a> &gt; {crumb}</p>
+<div id="content">{above}{header}{below}</div>
+<div class="foot"><p>Sidan uppdaterades senast 2024-01-15.</p></div></body></html>
+"""
+
+
+def html_markup(text: str, index: int = 0) -> str | None:
+    """The page as HTML with its header in one of four markups (chosen by index, in turn)."""
+    from esfparse.gold import to_gold
+    from esfparse.parsers.text_layout import is_heading
+    from esfparse.pipeline import extract_document
+    from esfparse.readers.text import document_from_text
+
+    parts = header_rows(text)
+    if parts is None:
+        return None
+    above, rows, below = parts
+    title = to_gold(extract_document(document_from_text(text)).record).get("title") or ""
+    esc = html.escape
+    kind = _MARKUPS[index % len(_MARKUPS)]
+    if kind == "dl":
+        header = "<dl>" + "".join(f"<dt>{esc(a)}</dt><dd>{esc(b)}</dd>" for a, b in rows) + "</dl>"
+    elif kind == "td-table":
+        header = "<table>" + "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>" for a, b in rows) + "</table>"
+    elif kind == "div-rows":
+        header = "".join(f'<div class="row"><div class="l">{esc(a)}</div><div class="v">{esc(b)}</div></div>'
+                         for a, b in rows)
+    else:
+        header = "".join(f"<p><b>{esc(a)}</b> {esc(b)}</p>" for a, b in rows)
+
+    def blocks(lines: list[str]) -> str:
+        out, items = [], []
+        for line in [*lines, ""]:
+            stripped = line.strip()
+            bullet = re.match(r"^[•❖*-]\s*", stripped)
+            if bullet and stripped[bullet.end():]:
+                items.append(f"<li>{esc(stripped[bullet.end():])}</li>")
+                continue
+            if items:
+                out.append("<ul>" + "".join(items) + "</ul>")
+                items = []
+            if not stripped:
+                continue
+            tag = "h1" if title and stripped.endswith(title) else "h2" if is_heading(stripped) else "p"
+            out.append(f"<{tag}>{esc(stripped)}</{tag}>")
+        return "\n".join(out)
+
+    return _HTML_PAGE.format(crumb=esc(title), above=blocks(above), header=header, below=blocks(below))
+
+
 def _groups(lines: list[str]) -> Iterator[list[str]]:
     cur: list[str] = []
     for line in lines:
@@ -248,8 +307,9 @@ def write(out: Path = OUT, families: tuple[str, ...] = HTML_FAMILIES + TEXT_FAMI
                 continue
             items = [(name, make(page)) for name, page in html_sources()]
         else:
-            make = table_pdf if family == "table-pdf" else tabbed
-            items = [(name, make(p.read_text(encoding="utf-8"))) for name, p in txt_sources()]
+            make = {"table-pdf": table_pdf, "tabbed": tabbed, "html-markup": html_markup}[family]
+            args = [(name, p.read_text(encoding="utf-8"), k) for k, (name, p) in enumerate(txt_sources())]
+            items = [(name, make(t, k) if family == "html-markup" else make(t)) for name, t, k in args]
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.iterdir():
             old.unlink()

@@ -32,6 +32,11 @@ KNOWN_MISSES: set[str] = set("""
 browser-text/raw-002_c65f5d836ed6fb9d
 chromium-pdf/raw-002_c65f5d836ed6fb9d
 chromium-pdf/raw-dev08
+html-markup/raw-002_c65f5d836ed6fb9d
+html-markup/real-006
+html-markup/real-010
+html-markup/real-013
+html-markup/real-034
 indent/raw-002_c65f5d836ed6fb9d
 indent/real-050
 lynx/raw-002_c65f5d836ed6fb9d

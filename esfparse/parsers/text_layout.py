@@ -79,6 +79,7 @@ def find_sections(doc: Document, start: int) -> tuple[list[Section], dict[str, l
     sections: list[Section] = []
     items: dict[str, list[tuple[str, int, int]]] = {}
     heading, list_key, body = "Beskrivning", None, []  # text before any heading
+    bulleted = False
     lines = doc.lines()
     first = max(0, doc.line_number(start) - 1) if start else 0
     for line in lines[first:]:
@@ -93,9 +94,12 @@ def find_sections(doc: Document, start: int) -> tuple[list[Section], dict[str, l
             if list_key:
                 items.setdefault(list_key, [])
             continue
-        if list_key and items[list_key] and is_furniture(text):
+        if list_key and items[list_key] and (is_furniture(text) or (
+                bulleted and text.strip() and not _LIST_ITEM_RE.match(text))):
             list_key, heading, body = None, None, []  # the site's footer ends the page's last list
             continue
+        if list_key and not items[list_key] and text.strip():
+            bulleted = bool(_LIST_ITEM_RE.match(text))  # a bullet list ends at its first other line
         if list_key:
             _list_item(line, list_key, items)
         elif text.strip() and (len(text) > _MAX_NOISE or not is_noise(text)):

@@ -46,14 +46,14 @@ _LINE_TAGS = frozenset(
 )
 _CELL_TAGS = ("td", "th")
 _CHROME_RE = re.compile(r"cookie|consent|banner|gdpr", re.IGNORECASE)
-_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|position\s*:\s*fixed", re.IGNORECASE)
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACE_RUN_RE = re.compile(r"[ \t\n\r\f]+")
 # Offset markers: Unicode noncharacters, never text, put in while building and taken out after
 # normalising, so table and page offsets point into the final text.
-TABLE_START, TABLE_END, PAGE_START = "\ufdd0", "\ufdd1", "\ufdd2"
-MARKER_RE = re.compile("[\ufdd0-\ufdd2]")
+TABLE_START, TABLE_END, PAGE_START, TITLE_START = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
+MARKER_RE = re.compile("[\ufdd0-\ufdd3]")
 # WHATWG: labels browsers decode as windows-1252
 _CP1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii", "l1"}
 
@@ -118,6 +118,7 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     markup, encoding = decode_html(data, path)
     notes: list[str] = []
     root = _parse(markup, path, notes)
+    _hide_by_stylesheet(root)
     tables: list[list[list[str]]] = []
     out = _Out()
     _walk(root, out, tables, in_content=False)
@@ -129,6 +130,7 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
                    encoding=encoding)
     spans = zip(found[TABLE_START], found[TABLE_END])
     doc.tables = [Table(rows=rows, start=s, end=e) for rows, (s, e) in zip(tables, spans)]
+    doc.hints = _title_hint(doc, found[TITLE_START])
     doc.notes.extend(notes)
     if encoding not in ("utf-8", "utf-8-sig") and not _declared_charset(data):
         doc.notes.append(f"decoded as {encoding}")  # detected, not declared: worth a look
@@ -242,6 +244,42 @@ def flatten(markup: str, limit: int) -> str:
     return "".join(parser.parts)
 
 
+def _title_hint(doc: Document, offsets: list[int]) -> dict[int, str]:
+    """The line of the page's first non-empty ``<h1>`` (outside site furniture), as a layout hint."""
+    for offset in offsets:
+        line = doc.line_number(offset) - 1
+        text = doc.lines()[line].text if line < len(doc.lines()) else ""
+        if text.strip() and doc.line_starts[line] == offset:
+            return {line: "title"}
+    return {}
+
+
+# Simple selectors (`.cookie-bar`, `#consent`) that a page's own stylesheet hides or pins over the
+# content (display: none, visibility: hidden, position: fixed): banners and overlays, not content.
+_CSS_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_HIDES_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|position\s*:\s*fixed", re.I)
+_SIMPLE_SELECTOR_RE = re.compile(r"^\s*([.#])([\w-]+)\s*$")
+
+
+def _hide_by_stylesheet(root: lxml.html.HtmlElement) -> None:
+    """Mark elements hidden (``hidden``) that the page's ``<style>`` hides or fixes in place."""
+    classes, ids = set(), set()
+    for style in root.iter("style"):
+        for selectors, body in _CSS_RULE_RE.findall(style.text or ""):
+            if _CSS_HIDES_RE.search(body):
+                for sel in selectors.split(","):
+                    m = _SIMPLE_SELECTOR_RE.match(sel)
+                    if m:
+                        (classes if m.group(1) == "." else ids).add(m.group(2))
+    if not classes and not ids:
+        return
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.get("id") in ids or classes.intersection((el.get("class") or "").split()):
+            el.set("hidden", "")
+
+
 def _is_chrome(el: lxml.html.HtmlElement, in_content: bool) -> bool:
     """True for elements that are site furniture, not the page's content."""
     tag = el.tag
@@ -305,6 +343,8 @@ def _visit(el: lxml.html.HtmlElement, state: tuple[bool, bool], out: _Out, table
     out.brk(gap)
     if tag == "li":
         out.prefix(_list_marker(el))
+    if tag == "h1":
+        out.marker(TITLE_START)  # the page's title, for the layout model
     todo.append((_BREAK, gap, None))
     if tag == "pre":
         out.text(el.text_content())
@@ -409,9 +449,9 @@ def take_markers(text: str) -> tuple[str, dict[str, list[int]]]:
     r"""Remove offset markers, returning the text and each marker's offsets in it.
 
     >>> take_markers("a\ufdd0bc\ufdd1")
-    ('abc', {'\ufdd0': [1], '\ufdd1': [3], '\ufdd2': []})
+    ('abc', {'\ufdd0': [1], '\ufdd1': [3], '\ufdd2': [], '\ufdd3': []})
     """
-    found: dict[str, list[int]] = {m: [] for m in (TABLE_START, TABLE_END, PAGE_START)}
+    found: dict[str, list[int]] = {m: [] for m in (TABLE_START, TABLE_END, PAGE_START, TITLE_START)}
     parts, pos = [], 0
     for removed, m in enumerate(MARKER_RE.finditer(text)):
         parts.append(text[pos:m.start()])
