@@ -125,6 +125,12 @@ RESULTS = [
                  "reported_result", id="reached"),
     pytest.param("Projektet var tänkt att omfatta 150 personer under hela projekttiden.", 150, "target",
                  id="planned-reach"),
+    pytest.param("Uppföljningen visar att 64 procent av de 40 deltagarna har gått vidare till arbete eller studier.",
+                 64, "reported_result", id="share-of-participants"),
+    pytest.param("Uppföljningen visar att 64 procent av de 40 deltagarna har gått vidare till arbete eller studier.",
+                 40, "reported_result", id="base-of-share"),
+    pytest.param("58 procent av personalen har stärkt sin digitala kompetens.", 58, "reported_result", id="staff-share"),
+    pytest.param("Antal deltagare i projektet hamnade på 151 personer.", 151, "reported_result", id="hamnade-pa"),
     pytest.param("Målet var att 70 % av deltagarna skulle gå vidare till arbete eller studier.", 70, "target",
                  id="stated-target"),
 ]
@@ -171,3 +177,16 @@ def test_kind_accuracy_on_real_documents() -> None:
             wrong.append((row["file"], want, got))
     assert len(rows) == 61
     assert len(wrong) / len(rows) <= 0.05, wrong
+
+
+def test_report_set_up_count_is_no_result() -> None:
+    record, _ = parse(_doc("Slutrapport genomförande\n\n96 av länets småföretag har deltagit i projektet." + FILLER))
+    assert all(g.value != 96 for g in record.goals)
+
+
+def test_report_programme_area_and_region_from_prose() -> None:
+    text = ("Slutrapport genomförande\n\nProjektet har delfinansierats genom Europeiska socialfonden, "
+            "programområde 2, utökat arbetskraftsutbud. Deltagarna bor i tre län i Norra Mellansverige." + FILLER)
+    record, _ = parse(_doc(text))
+    assert (record.programme_area, record.programme_area_code, record.region) == (
+        "2 utökat arbetskraftsutbud", "2", "Norra Mellansverige")

@@ -35,7 +35,7 @@ def parse_call(doc: Document, header: Header | None) -> dict[str, Any]:
     entities = parse_presentation(doc)
     out.update({k: entities[k] for k in _ENTITY_KEYS})
     out["list_source"] = {"municipalities": "text"} if out["municipalities"] else {}
-    out.update(kind="call", layout="call", goals=[], partners=[], co_financiers=[], truncated_sections=[])
+    out.update(kind="call", layout="call", goals=[], partners=[], co_financiers=[])
     ev = out["evidence"]
     number = out.pop("utlysning", None)
     if number:

@@ -16,7 +16,11 @@ from typing import Any
 
 from ..document import Document
 from ..extract import dates, money
-from ..models import Goal, Person
+from ..extract.counted import noun_class
+from ..extract.places import resolve_municipality
+from ..extract.relations import find_relations
+from ..models import Goal, OrganisationRef, Person, Relation
+from ..nlp import split_sentences
 from .presentation import parse_presentation
 
 _MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
@@ -69,6 +73,18 @@ _AUTHOR_COMMA_RE = re.compile(r"^\s*,\s*$")  # `A, B`: B is a name when its give
 _AUTHOR_ORG_RE = re.compile(rf"""^\s*,?\s*(?P<role>Utvärderare|Projektledare|Författare)?\s*
     (?P<org>[A-ZÅÄÖ][^\n,.]{{1,50}}?)(?=\s*$|\s*\.|\s+(?:{_MONTHS})\b|\s+\d|\s+[A-ZÅÄÖ][a-zåäö]+\s+\d)""", re.VERBOSE)
 _HEAD_CHARS = 1500
+_NUM = r"(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+|\d+)"  # 67, 3 513
+# Reported results in the perfect tense: `67 procent av de 42 deltagarna har gått vidare`.
+_RESULT_RES = (
+    re.compile(_NUM + r"""(?:\s*(?P<pct>%|procent))?\s+
+        (?:av\s+(?:de\s+(?P<base>\d+)\s+)?)?(?:unika\s+)?(?P<noun>[a-zåäö]+)   # `av de 42 deltagarna`
+        (?:\s+som\s+[^,.;\n]{1,40}?)?\s+(?:har|hade)\s+(?:\w+\s+){0,2}?\w+(?:at|it|tt|kt|ts|ats|its|åtts)\b  # `har gått`
+        """, re.VERBOSE),
+    re.compile(r"\b(?:hamnade\s+på|uppgick\s+till|(?:har|hade)\s+(?:sammantaget|sammanlagt|totalt))\s+"
+               + _NUM + r"\s+(?:unika\s+)?(?P<noun>[a-zåäö]+)(?P<pct>)(?P<base>)"),  # `hamnade på 151 personer`
+)
+_PROGRAMME_AREA_RE = re.compile(r"\b[Pp]rogramområde\s+(?P<code>\d(?:\.\d)?)(?:,\s*(?P<name>[a-zåäö][\w ]{2,40}?)(?=[.,;]))?")
+_RESULT_CLASSES = {"count": ("person",), "percent": ("person", "staff")}
 
 
 def parse_report(doc: Document) -> dict[str, Any]:
@@ -82,9 +98,68 @@ def parse_report(doc: Document) -> dict[str, Any]:
     _project_title(doc, out)
     find_identity(doc, out)
     _period_and_money(doc, out)
+    _programme_area_and_region(doc, out)
     _authors(doc, out)
     out["goals"] = [_mark(g) for g in out["goals"]]
+    _reported_results(doc, out)
+    _relations(doc, out)
     return out
+
+
+def _relations(doc: Document, out: dict[str, Any]) -> None:
+    """Partners and co-financiers from the relation sentences; every named body among the organisations."""
+    found = find_relations(doc.text, 0, len(doc.text), owner=out.get("owner"),
+                           is_place=lambda name: resolve_municipality(name) is not None)
+    out["relations"] = [Relation(name=r.name, role=r.role, cue=r.cue, reason=r.reason,  # type: ignore[arg-type]
+                                 evidence=doc.evidence(r.start, r.end),
+                                 sentence=doc.evidence(r.sentence_start, r.sentence_end)) for r in found]
+    for key, role in (("partners", "partner"), ("co_financiers", "co_financier")):
+        names: dict[str, OrganisationRef] = {}
+        for r in found:
+            if r.role == role and r.name.casefold() not in names:
+                names[r.name.casefold()] = OrganisationRef(name=r.name, role=role, source="text",  # type: ignore[arg-type]
+                                                           evidence=doc.evidence(r.start, r.end))
+        out[key] = list(names.values())
+        if names:
+            out.setdefault("list_source", {})[key] = "text"
+    orgs = out["organisations"]
+    seen = {o.name.casefold() for o in orgs}
+    named = [(out.get("owner"), out["evidence"].get("owner"))]
+    named += [(o.name, o.evidence) for o in [*out["partners"], *out["co_financiers"]]]
+    named += [(p.organisation, _find(doc, p.organisation, p.evidence.end)) for p in out["people"] if p.organisation]
+    for name, ev in named:
+        if name and ev is not None and name.casefold() not in seen and not any(
+                name.casefold() in o.casefold() or o.casefold() in name.casefold() for o in seen):
+            orgs.append(OrganisationRef(name=name, role="mentioned", source="text", evidence=ev))
+            seen.add(name.casefold())
+
+
+def _find(doc: Document, name: str, after: int) -> Any:
+    at = doc.text.find(name, after)
+    at = doc.text.find(name) if at < 0 else at
+    return doc.evidence(at, at + len(name)) if at >= 0 else None
+
+
+def _reported_results(doc: Document, out: dict[str, Any]) -> None:
+    """Perfect-tense figures about participants the goal reader leaves out, as reported results."""
+    have = {(g.value, g.unit) for g in out["goals"]}
+    for s, e in split_sentences(doc.text):
+        for pattern in _RESULT_RES:
+            for m in pattern.finditer(doc.text, s, e):
+                unit = "percent" if m.group("pct") else "count"
+                if noun_class(m.group("noun")) not in _RESULT_CLASSES[unit]:
+                    continue
+                found = [(m.group("num"), unit, m.group("noun") if unit == "count" else None, m.span("num"))]
+                if m.group("base"):
+                    found.append((m.group("base"), "count", m.group("noun"), m.span("base")))
+                for raw, u, what, span in found:
+                    value = float(re.sub(r"\D", "", raw))
+                    if (value, u) in have or (u == "percent" and value > 100):
+                        continue
+                    have.add((value, u))
+                    out["goals"].append(Goal(value=value, unit=u, what=what or m.group("noun"), kind="reported_result",
+                                             quote=doc.text[s:e], evidence=doc.evidence(s, e),
+                                             value_evidence=doc.evidence(*span)))
 
 
 def _project_title(doc: Document, out: dict[str, Any]) -> None:
@@ -141,6 +216,28 @@ def _period_and_money(doc: Document, out: dict[str, Any]) -> None:
         if m and amount is not None and amount.currency == "SEK":
             out[key] = int(round(amount.amount))
             out["evidence"][key] = doc.evidence(m.start("rest") + amount.start, m.start("rest") + amount.end)
+
+
+def _programme_area_and_region(doc: Document, out: dict[str, Any]) -> None:
+    """`programområde 2, utökat arbetskraftsutbud`; the one ESF region the prose names (`i Östra Mellansverige`)."""
+    m = _PROGRAMME_AREA_RE.search(doc.text[:20000])
+    if m:
+        out["programme_area"] = " ".join(x for x in (m.group("code"), m.group("name")) if x)
+        out["programme_area_code"] = m.group("code")
+        out["evidence"]["programme_area"] = doc.evidence(m.start(), m.end())
+    found = {(m.group(0), m.start()) for m in _region_re().finditer(doc.text[:20000])}
+    if len({name.casefold() for name, _ in found}) == 1:
+        name, at = min(found, key=lambda x: x[1])
+        out["region"], out["evidence"]["region"] = name, doc.evidence(at, at + len(name))
+
+
+@lru_cache(maxsize=1)
+def _region_re() -> re.Pattern[str]:
+    """ESF region names of more than one word or with a compass part (never a municipality's name)."""
+    text = resources.files("esfparse").joinpath("data", "esf_regions.csv").read_text(encoding="utf-8")
+    labels = [ln.split(",")[0] for ln in text.splitlines()[1:] if ln and not ln.startswith("#")]
+    labels = [lb for lb in labels if " " in lb or lb.lower().endswith(("sverige", "norrland"))]
+    return re.compile(r"\b(?:" + "|".join(re.escape(lb) for lb in sorted(labels, key=len, reverse=True)) + r")\b")
 
 
 @lru_cache(maxsize=1)
