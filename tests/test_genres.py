@@ -190,3 +190,12 @@ def test_report_programme_area_and_region_from_prose() -> None:
     record, _ = parse(_doc(text))
     assert (record.programme_area, record.programme_area_code, record.region) == (
         "2 utökat arbetskraftsutbud", "2", "Norra Mellansverige")
+
+
+def test_transcript_without_heading_takes_the_form_name() -> None:
+    """An application form transcribed as one line: no 2,000-character title, the form's project name."""
+    line = ("Sid 1(17) Ansökan Uppgifter om projektet Namn på projektet Lyftet Startdatum 2016-03-01 "
+            "Kontaktperson för projektet Eva Lind Slutdatum 2019-02-28 " + "Telefonnummer E-post " * 30
+            + "Programområde 1 - Kompetensförsörjning inom ESF.")
+    record, _ = parse(_doc(line))
+    assert record.kind == "presentation" and record.title == "Lyftet"

@@ -25,7 +25,7 @@ from .presentation import parse_presentation
 
 _MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 _REPORT_WORDS = r"Slutrapport|Slutredovisning|Slututvärdering|Utvärdering|Sammanfattning|Projektnummer|Diarienummer" \
-    r"|Projektperiod|Rapport|Mall|FRIRPT"
+    r"|Projektperiod|Startdatum|Slutdatum|Kontaktperson|Rapport|Mall|FRIRPT"
 # Where a name written in running text ends: punctuation, a spaced dash, the next label, a verb, a date.
 _NAME_STOP = rf"""(?=\s*(?:[:;,(\n]|\.(?:\s|$)|\s[-–]\s|$)
     |\s+(?:{_REPORT_WORDS}|var|är|har|hade|som|drivs|pågår)\b
@@ -73,6 +73,7 @@ _AUTHOR_COMMA_RE = re.compile(r"^\s*,\s*$")  # `A, B`: B is a name when its give
 _AUTHOR_ORG_RE = re.compile(rf"""^\s*,?\s*(?P<role>Utvärderare|Projektledare|Författare)?\s*
     (?P<org>[A-ZÅÄÖ][^\n,.]{{1,50}}?)(?=\s*$|\s*\.|\s+(?:{_MONTHS})\b|\s+\d|\s+[A-ZÅÄÖ][a-zåäö]+\s+\d)""", re.VERBOSE)
 _HEAD_CHARS = 1500
+_MAX_TITLE = 300  # a longer first line is a transcript, not a heading
 _NUM = r"(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+|\d+)"  # 67, 3 513
 # Reported results in the perfect tense: `67 procent av de 42 deltagarna har gått vidare`.
 _RESULT_RES = (
@@ -179,7 +180,14 @@ def _without_authors(name: str) -> str:
 
 
 def find_identity(doc: Document, out: dict[str, Any]) -> None:
-    """The project's diarienummer or project number and owner, where the text states them."""
+    """The project's diarienummer or project number and owner, where the text states them.
+
+    A write-up whose first line is a whole transcript (no line breaks) has no heading: its title is
+    the form's project name when it states one, else none.
+    """
+    if len(out.get("title") or "") > _MAX_TITLE:
+        del out["title"], out["evidence"]["title"]
+        _project_title(doc, out)
     _identifiers(doc, out)
     _owner(doc, out)
 
