@@ -43,7 +43,6 @@ lynx/raw-002_c65f5d836ed6fb9d
 lynx/raw-dev08
 lynx/raw-dev14
 nbsp/real-008
-nbsp/real-072
 nbsp/real-073
 w3m/raw-002_c65f5d836ed6fb9d
 w3m/raw-dev08
