@@ -107,11 +107,18 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: in
     more than --time-budget CPU seconds to parse, costs one line on stderr and a
     row in `problems`; the run goes on.
 
+    Without a terminal (a log file, a pipe) progress is a line every tenth of the
+    files or 30 seconds. `--json` lists the files that failed, each with its error.
+
     \b
-    Exit codes: 0 all files stored; 1 some files could not be read; 2 bad usage.
+    Exit codes: 0 all files stored; 1 some files could not be read; 2 bad usage
+    (a PATH that does not exist: nothing is written).
     """
     from .ingest import run_ingest
 
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:  # checked before any work: nothing is read and no database is created or changed
+        raise click.BadParameter(f"{missing[0]}: no such file or directory", param_hint="PATHS")
     notices: list[str] = []
     files = list(iter_files(paths, notices))
     for note in notices:

@@ -81,6 +81,7 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
     workers = workers or default_workers()
     db = store.open_db(db_path)
     counts = {"files": len(files), "ingested": 0, "unchanged": 0, "failed": 0}
+    _FAILED.clear()
     todo: list[str] = []
     empty = not db.execute("select 1 from documents limit 1").fetchall()  # a fresh database: nothing to skip
     for path, error in files:
@@ -109,7 +110,8 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
     db.close()
     return {**counts, "projects": tables.get("projects", 0), "presentations": tables.get("presentations", 0),
             "goals": tables.get("goals", 0), "problems": tables.get("problems", 0),
-            "conflicting_duplicates": duplicates, "workers": workers, "tables": tables}
+            "conflicting_duplicates": duplicates, "workers": workers, "tables": tables,
+            "failed_files": list(_FAILED)}
 
 
 def _unchanged(db: Any, path: Path) -> bool:
@@ -144,9 +146,29 @@ def _handle(db: Any, writer: Any, path: str, rows: Any, error: str | None, count
 def _bar(results: Iterator[tuple[str, Any, str | None]], length: int, progress: bool) -> Any:
     import click
 
-    if progress:
+    if progress and sys.stderr.isatty():
         return click.progressbar(results, length=length, label="Ingesting", file=sys.stderr, show_pos=True)
+    if progress:  # a log file or a pipe: a bar would print once; say how far the run is, now and then
+        return _nullbar(_periodic(results, length))
     return _nullbar(results)
+
+
+PROGRESS_EVERY = 0.1  # without a terminal: a progress line every tenth of the files ...
+PROGRESS_SECONDS = 30.0  # ... or every 30 seconds, whichever comes first
+
+
+def _periodic(results: Iterator[Any], length: int) -> Iterator[Any]:
+    """The results, with a line `Ingesting: 120/2000 files (6 %), 14 s` on stderr every so often."""
+    started = last = time.monotonic()
+    step = max(1, int(length * PROGRESS_EVERY))
+    print(f"Ingesting {length} files", file=sys.stderr, flush=True)
+    for done, item in enumerate(results, 1):
+        yield item
+        now = time.monotonic()
+        if done % step == 0 or now - last >= PROGRESS_SECONDS or done == length:
+            last = now
+            print(f"Ingesting: {done}/{length} files ({done / length:.0%}), {now - started:.0f} s",
+                  file=sys.stderr, flush=True)
 
 
 class _nullbar:
@@ -160,11 +182,15 @@ class _nullbar:
         return None
 
 
+_FAILED: list[dict[str, str]] = []  # this run's failed files: path and the error line, for the summary
+
+
 def _fail(db: Any, path: str, message: str, counts: dict[str, int], code: str | None = None) -> None:
     from . import store
 
     counts["failed"] += 1
     first_line = message.split("\n", 1)[0]
+    _FAILED.append({"path": path, "error": first_line})
     print(f"error: {first_line}", file=sys.stderr)
     if _DEBUG and "\n" in message:
         print(message.split("\n", 1)[1], file=sys.stderr)

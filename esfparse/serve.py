@@ -354,6 +354,45 @@ def _review_cell(row: Any, value: Any, column: str, table: str | None, datasette
                   f'title="Text with every extracted value highlighted">review</a>')
 
 
+_SOURCE_TABLES = ("projects", "project_sources")  # rows whose document_id is a project's source
+
+
+def _source_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+    """`document_id` of a project (or project source) row: links to the document's row and its review page."""
+    if table not in _SOURCE_TABLES or column != "document_id" or not isinstance(value, str) or len(value) != 64:
+        return None
+    from markupsafe import Markup, escape
+
+    row_href = datasette.urls.row(database, "documents", value)
+    review_href = datasette.urls.path(REVIEW_PATH.format(sha256=value))
+    return Markup(f'<a href="{escape(row_href)}" title="The source document">{escape(value[:12])}…</a> '
+                  f'<a class="esfparse-review" href="{escape(review_href)}" '
+                  f'title="Text with every extracted value highlighted">review</a>')
+
+
+MONEY_SUFFIXES = ("_sek", "_eur", "_sek_equiv", "_sek_incl_converted")
+GROUPING = "\u202f"  # narrow no-break space: the Swedish digit grouping (8 625 810), never broken across lines
+
+
+def group_digits(value: int | float) -> str:
+    """An amount with Swedish digit grouping: whole numbers as such, others with two decimals after a comma.
+
+    >>> group_digits(8625810), group_digits(2130769.5), group_digits(-1200)
+    ('8\u202f625\u202f810', '2\u202f130\u202f769,50', '-1\u202f200')
+    """
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return text.replace(",", GROUPING).replace(".", ",")
+
+
+def _money_cell(value: Any, column: str) -> Any:
+    """Amount columns (`…_sek`, `…_eur`) of any table or query: shown with digit grouping (JSON keeps the number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not column.endswith(MONEY_SUFFIXES):
+        return None
+    from markupsafe import Markup
+
+    return Markup(f'<span class="esfparse-amount" data-value="{value}">{group_digits(value)}</span>')
+
+
 SNIPPET_MARK = "**"  # what the canned search query's snippet() puts around each hit
 
 
@@ -379,7 +418,8 @@ def review_plugin() -> types.ModuleType:
 
     @hookimpl
     def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-        return _review_cell(row, value, column, table, datasette) or _snippet_cell(value, column, table)
+        return (_review_cell(row, value, column, table, datasette) or _snippet_cell(value, column, table)
+                or _source_cell(row, value, column, table, database, datasette) or _money_cell(value, column))
 
     @hookimpl
     def prepare_connection(conn: Any) -> None:

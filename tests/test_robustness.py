@@ -218,10 +218,11 @@ def test_same_file_twice(tmp_path: Path) -> None:
 
 
 def test_missing_path(tmp_path: Path) -> None:
-    result, db = ingest(tmp_path, tmp_path / "nope.txt")
-    assert result.exit_code == 1
-    assert errors(result) == [f"error: {tmp_path / 'nope.txt'}: no such file or directory"]
-    assert db["problems"] == ["read.unreadable"]
+    """Bad usage (exit 2, as the help says), found before any work: no database is created."""
+    result, db = ingest(tmp_path, RAW / "dev04.txt", tmp_path / "nope.txt")
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'nope.txt'}: no such file or directory" in result.stderr
+    assert db == {} and not (tmp_path / "esf.db").exists()
 
 
 def test_absurd_amount_is_a_problem_not_a_crash(tmp_path: Path) -> None:

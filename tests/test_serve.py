@@ -436,3 +436,23 @@ def test_review_escapes_the_document(tmp_path: Path, monkeypatch: pytest.MonkeyP
     source.unlink()
     (gone,) = _get(evil, f"/-/review/{sha}")
     assert gone.status_code == 404 and "docs/evil.txt" in gone.text
+
+
+# ---------------------------------------------------------------- project rows link their sources; amounts
+
+
+def test_project_row_links_document_and_review(ds: Any) -> None:
+    (row,) = _json(ds, "/esf/projects.json?_shape=array&title=Språkcafé")
+    (page,) = _get(ds, f"/esf/projects/{row['id']}")
+    assert page.status_code == 200
+    assert f'href="/esf/documents/{row["document_id"]}"' in page.text
+    assert f'href="/-/review/{row["document_id"]}"' in page.text
+
+
+def test_amounts_show_digit_grouping(ds: Any) -> None:
+    (page,) = _get(ds, "/esf/projects")
+    assert "1\u202f000\u202f000" in page.text and "2\u202f500\u202f000" in page.text
+    (row,) = _json(ds, "/esf/projects.json?_shape=array&title=Språkcafé")
+    assert row["esf_grant_sek"] == 500_000  # JSON keeps the number
+    (page,) = _get(ds, "/esf/money_by_region")
+    assert "2\u202f500\u202f000" in page.text
