@@ -50,9 +50,10 @@ class OrganisationRef(BaseModel):
     """An organisation named in a role for the project."""
 
     name: str = Field(description="Organisation name as written in the source.")
-    role: Literal["owner", "co_financier", "partner", "mentioned"] = Field(
+    role: Literal["owner", "co_financier", "partner", "funder", "target_authority", "venue", "mentioned"] = Field(
         description="Role in the project: owner (projektägare), co_financier (medfinansiär), "
-        "partner (samarbetspartner) or mentioned (named in a presentation)."
+        "partner (samarbetspartner), funder, target_authority (the body the participants are registered "
+        "with) or venue, the last three read from prose, or mentioned (named in a presentation)."
     )
     source: Literal["header", "list", "text"] = Field(
         description="`header` field, explicit `list`, or found in prose (`text`)."

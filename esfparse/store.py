@@ -331,11 +331,16 @@ def organisation_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+# roles only the relation layer gives: stored beside the lists' roles (partners and co-financiers are there already)
+_PROSE_ONLY_ROLES = ("funder", "target_authority", "venue")
+
+
 def _organisation_rows(sha: str, r: Record) -> list[dict[str, Any]]:
     refs: list[tuple[str, str, str, Any]] = []
     if r.owner:
         refs.append((r.owner, "owner", "header", r.evidence.get("owner")))
     refs += [(o.name, o.role, o.source, o.evidence) for o in [*r.co_financiers, *r.partners, *r.organisations]]
+    refs += [(x.name, x.role, "text", x.evidence) for x in r.relations if x.role in _PROSE_ONLY_ROLES]
     return [{"id": f"{sha[:16]}-o{i}", "document_id": sha, "organisation_id": None, "_name": name,
              "role": role, "as_written": name, "source": source, "start": ev.start if ev else None,
              "end": ev.end if ev else None, "page": ev.page if ev else None}

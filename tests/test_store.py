@@ -114,3 +114,17 @@ def test_goal_comparators_are_stored(db_path: str) -> None:
     db = sqlite_utils.Database(db_path)
     rows = {r["comparator"] for r in db.query("select comparator from goals where quote like '%minst%'")}
     assert "at_least" in rows
+
+
+def test_prose_roles_are_stored_with_their_role(tmp_path: Path) -> None:
+    page = tmp_path / "docs" / "page.txt"
+    page.parent.mkdir()
+    text = (RAW / "dev05.txt").read_text(encoding="utf-8")
+    page.write_text(text + "\n\nProjektet finansieras av Europeiska socialfonden och drivs i samarbete med "
+                    "Skolverket.\n", encoding="utf-8")
+    db_path = str(tmp_path / "x.db")
+    _ingest(page.parent, db_path)
+    rows = sqlite_utils.Database(db_path).execute(
+        "select as_written, role, source from project_organisations where source = 'text'").fetchall()
+    assert ("Europeiska socialfonden", "funder", "text") in rows
+    assert ("Skolverket", "partner", "text") in rows
