@@ -18,10 +18,11 @@ _EMAIL_RE = re.compile(
 _URL_RE = re.compile(
     r"""
     \b(?:https?://|www\.)[^\s<>"']+[^\s<>"'.,;:!?)]    # explicit web address
-    | \b[\w-]+\.(?:se|nu|eu|com|org|net)\b(?![@\w-])     # bare domain such as Dua.se
+    | \b[\w-]{1,63}\.(?:se|nu|eu|com|org|net)\b(?![@\w-])  # bare domain such as Dua.se (a label has <= 63)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+_DOMAIN_RE = re.compile(r"(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])")  # what follows the `@` of an address
 _STRICT_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$")
 _PHONE_RE = re.compile(r"(?:\+46[\s-]?|0)\d{1,4}[\s-]?\d[\d\s-]{3,12}\d")
 
@@ -38,8 +39,11 @@ def find_emails(text: str) -> Iterator[tuple[str, int, int]]:
     at = text.find("@")
     last_end = 0
     while at != -1:
-        start = max(last_end, at - 80)
-        m = _EMAIL_RE.search(text, start, min(len(text), at + 260))
+        start, stop = max(last_end, at - 80), min(len(text), at + 260)
+        if not _DOMAIN_RE.match(text, at + 1, stop):  # no domain after it: no address holds this `@`
+            at = text.find("@", at + 1)
+            continue
+        m = _EMAIL_RE.search(text, start, stop)
         if m and m.start() <= at < m.end():
             yield m.group(0), m.start(), m.end()
             last_end = m.end()
