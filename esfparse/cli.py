@@ -282,11 +282,20 @@ def serve(db_path: str, host: str, port: int, mutable: bool, metadata_out: str |
               show_default=True, help="csv/jsonl: one row per project; kohesio-csv: the Kohesio portal's project "
               "columns; iati-json: IATI-style activities with organisations, budgets, locations and results.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
-def export(db_path: str, fmt: str, output: str | None) -> None:
-    """Export the projects of a database for other tools (Kohesio, IATI, spreadsheets)."""
+@click.option("--bom/--no-bom", default=True, show_default=True,
+              help="Start CSV with a UTF-8 byte order mark, so that a spreadsheet reads å/ä/ö right.")
+@click.option("--dialect", type=click.Choice(["standard", "swedish"]), default="standard", show_default=True,
+              help="CSV only. standard: comma-separated, decimal point; swedish: semicolon-separated, decimal "
+              "comma (what a spreadsheet set to Swedish splits into columns and reads as numbers).")
+def export(db_path: str, fmt: str, output: str | None, bom: bool, dialect: str) -> None:
+    """Export the projects of a database for other tools (Kohesio, IATI, spreadsheets).
+
+    One row per project, however many documents describe it; IDs are the stable projects.id.
+    Amounts are plain numbers (no digit grouping; whole numbers without decimals), dates ISO 8601.
+    """
     from .export import export_db
 
-    text = export_db(db_path, fmt)
+    text = export_db(db_path, fmt, bom=bom, dialect=dialect)
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)

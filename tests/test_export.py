@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import shutil
+import subprocess
+from datetime import date, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import sqlite_utils
@@ -166,3 +170,57 @@ def test_cli_export(corpus_db: str, tmp_path: Path, exports: dict[str, str]) -> 
     result = CliRunner().invoke(cli, ["export", "--db", corpus_db, "--format", "iati-json", "-o", str(out)], obj={})
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == exports["iati-json"]
+
+
+# ---------------------------------------------------------------- opened as a spreadsheet user would
+
+
+def test_kohesio_csv_in_pythons_csv_module(exports: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "kohesio.csv"
+    path.write_text(exports["kohesio-csv"], encoding="utf-8")
+    with path.open(encoding="utf-8-sig", newline="") as f:  # the BOM read as what it is
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[0] == "Project name"
+    gavle = _by_path(rows, "Source document", "dev12")
+    assert gavle["Project name"] == "Young Now Gävleborg" and "Gävle" in gavle["Municipalities"]
+    assert float(gavle["Total budget"]) == 3544067.52 and float(gavle["Co-financing rate"]) == 60
+    assert date.fromisoformat(gavle["Start date"]) == date(2023, 9, 1)
+    krokom = next(r for r in rows if r["Beneficiary"].startswith("Krokoms kommun"))
+    assert int(krokom["EU contribution"]) > 0 and krokom["Fund"] == "ESF" and krokom["Region"] == "Mellersta Norrland"
+
+
+def _gnumeric_cells(csv_path: Path, tmp_path: Path) -> dict[tuple[int, int], tuple[str, str, str | None]]:
+    """(row, column) -> (value type, text, number format) of the CSV as Gnumeric's importer reads it."""
+    out = tmp_path / "sheet.gnumeric"
+    subprocess.run(["ssconvert", str(csv_path), str(out)], check=True, capture_output=True, timeout=120)
+    root = ElementTree.fromstring(gzip.decompress(out.read_bytes()))
+    ns = {"gnm": "http://www.gnumeric.org/v10.dtd"}
+    return {(int(c.get("Row")), int(c.get("Col"))): (c.get("ValueType"), c.text or "", c.get("ValueFormat"))
+            for c in root.iterfind(".//gnm:Cell", ns)}
+
+
+@pytest.mark.skipif(shutil.which("ssconvert") is None, reason="Gnumeric's ssconvert (Debian gnumeric) not installed")
+def test_kohesio_csv_in_a_spreadsheet(exports: dict[str, str], tmp_path: Path) -> None:
+    """Gnumeric reads å/ä/ö, amounts as numbers and dates as dates (its serial days since 1899-12-30)."""
+    path = tmp_path / "kohesio.csv"
+    path.write_text(exports["kohesio-csv"], encoding="utf-8")
+    cells = _gnumeric_cells(path, tmp_path)
+    header = [cells[(0, c)][1] for c in range(len(KOHESIO_COLUMNS))]
+    assert header == list(KOHESIO_COLUMNS)  # the BOM is not part of the first name
+    col = {name: i for i, name in enumerate(header)}
+    (row,) = [r for (r, c), v in cells.items() if c == 0 and v[1] == "Young Now Gävleborg"]
+    kind, value, _ = cells[(row, col["Total budget"])]
+    assert kind == "40" and float(value) == pytest.approx(3544067.52)  # 40: a number
+    kind, value, fmt = cells[(row, col["Start date"])]
+    assert kind == "40" and fmt and date(1899, 12, 30) + timedelta(days=int(float(value))) == date(2023, 9, 1)
+    assert "Gävle" in cells[(row, col["Municipalities"])][1]
+
+
+def test_csv_options(corpus_db: str) -> None:
+    plain = export_db(corpus_db, "kohesio-csv", bom=False)
+    assert not plain.startswith("\ufeff") and plain == export_db(corpus_db, "kohesio-csv")[1:]
+    swedish = export_db(corpus_db, "kohesio-csv", dialect="swedish")
+    rows = list(csv.DictReader(io.StringIO(swedish[1:]), delimiter=";"))
+    gavle = next(r for r in rows if r["Project name"] == "Young Now Gävleborg")
+    assert gavle["Total budget"] == "3544067,52" and gavle["Start date"] == "2023-09-01"
+    assert export_db(corpus_db, "jsonl", bom=True) == export_db(corpus_db, "jsonl")  # a BOM only for CSV
