@@ -212,6 +212,48 @@ Rule = Callable[[Record, Document | None], Iterator[Problem]]
 CHECKS: list[Rule] = [_money, _period, _places, _contacts, _completeness]
 
 
+# ---------------------------------------------------------------- values cut off by the end of the text
+
+_DIGIT_AFTER_RE = re.compile(r"\s*\d")
+_DERIVED_FROM = {"esf_grant_sek", "total_budget_sek", "esf_grant_eur", "total_budget_eur"}
+
+
+def cut_off_values(r: Record, doc: Document | None) -> tuple[Record, list[Problem]]:
+    """The record without the numbers the end of the text cuts off, and the problems saying so.
+
+    A text that ends on the line of a header value ends inside the header: the record is
+    truncated. A number on that line followed by more digits (``Beviljat ESF-stöd`` / ``8 6`` cut
+    from ``8 625 810``) was read from part of the figure: it is dropped. Any other value on that
+    line may be cut as well: it is kept, with a warning naming its field.
+    """
+    if doc is None or r.kind != "project_page" or not doc.text.strip():
+        return r, []
+    text = doc.text.rstrip()
+    last = text.rfind("\n") + 1
+    at_end = sorted((name, ev) for name, ev in r.evidence.items() if ev.end > last and ev.start >= last)
+    if not at_end:
+        return r, []
+    update: dict[str, Any] = {"truncated": True}  # `_completeness` says so (doc.truncated)
+    found = []
+    for name, ev in at_end:
+        value = getattr(r, name, None)
+        if value is None:
+            continue
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        shown_value = text[ev.start:].strip()
+        if number and _DIGIT_AFTER_RE.match(text, ev.end):
+            update[name] = None
+            if name in _DERIVED_FROM:
+                update["cofinancing_rate_derived"] = None
+            found.append(problem("doc.truncated", f"The text ends inside the value of {name} ({shown_value!r}): "
+                                 "only part of the figure is there, so it is not stored.", name, ev))
+        else:
+            found.append(problem("doc.truncated", f"The text ends at the value of {name} ({shown_value!r}): it "
+                                 "may be cut off.", name, ev))
+    evidence = {k: v for k, v in r.evidence.items() if not (k in update and update[k] is None)}
+    return r.model_copy(update={**update, "evidence": evidence}), found
+
+
 def check(record: Record, doc: Document | None = None) -> list[Problem]:
     """Run every single-document rule on one record; a rule family outside its SCOPES kinds is dropped."""
     problems: list[Problem] = []

@@ -11,14 +11,23 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import click
 
 from .ingest import TIME_BUDGET
 
 SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".pdf"}
+MAX_WORKERS = 256
 
+
+class FilePath(click.Path):
+    """A click.Path that also takes a name as esfparse shows it (``\\xNN`` for a byte that is not UTF-8)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        from .names import existing
+
+        return super().convert(existing(value) if isinstance(value, str) else value, param, ctx)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -64,10 +73,16 @@ def _first_visit(p: Path, seen: dict[tuple[int, int], Path], notes: list[str]) -
         return True
     key = (st.st_dev, st.st_ino)
     if key in seen:
-        notes.append(f"skipped {p}: the same file as {seen[key]}")
+        notes.append(f"skipped {_shown(p)}: the same file as {_shown(seen[key])}")
         return False
     seen[key] = p
     return True
+
+
+def _shown(path: Any) -> str:
+    from .names import shown
+
+    return shown(path)
 
 
 def _walk(root: Path, seen: dict[tuple[int, int], Path], notes: list[str]) -> Iterator[tuple[Path, str | None]]:
@@ -77,7 +92,7 @@ def _walk(root: Path, seen: dict[tuple[int, int], Path], notes: list[str]) -> It
         key = (st.st_dev, st.st_ino)
         if key in visited_dirs:
             dirnames[:] = []  # a symlink loop (or a second link to a folder): do not descend again
-            notes.append(f"skipped {dirpath}: a link back to {visited_dirs[key]} (symlink loop)")
+            notes.append(f"skipped {_shown(dirpath)}: a link back to {_shown(visited_dirs[key])} (symlink loop)")
             continue
         visited_dirs[key] = dirpath
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -88,9 +103,10 @@ def _walk(root: Path, seen: dict[tuple[int, int], Path], notes: list[str]) -> It
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
+@click.argument("paths", nargs=-1, required=True, type=FilePath(readable=False))
 @click.option("--db", "db_path", default="esfparse.db", show_default=True, help="SQLite database to create or update.")
-@click.option("--workers", type=int, default=None, help="Parser processes (default: number of CPU cores).")
+@click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=None,
+              help=f"Parser processes, 1 to {MAX_WORKERS} (default: number of CPU cores).")
 @click.option("--force", is_flag=True, help="Re-extract documents even when their content is unchanged.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -111,10 +127,17 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: in
     files or 30 seconds. `--json` lists the files that failed, each with its error.
 
     \b
+    Ctrl-C or SIGTERM commits what is already parsed and stops; running the same
+    command again continues where it stopped.
+
+    \b
     Exit codes: 0 all files stored; 1 some files could not be read; 2 bad usage
-    (a PATH that does not exist: nothing is written).
+    (a PATH that does not exist: nothing is written); 130 interrupted (Ctrl-C);
+    143 terminated (SIGTERM).
     """
-    from .ingest import run_ingest
+    import signal
+
+    from .ingest import Interrupted, on_sigterm, run_ingest
 
     missing = [p for p in paths if not Path(p).exists()]
     if missing:  # checked before any work: nothing is read and no database is created or changed
@@ -124,8 +147,16 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: in
     for note in notices:
         click.echo(f"notice: {note}", err=True)
     started = time.time()
-    summary = run_ingest(files, db_path, workers=workers, force=force, progress=not quiet and not as_json,
-                         debug=ctx.obj["debug"], paths=list(paths), time_budget=time_budget or None)
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        summary = run_ingest(files, db_path, workers=workers, force=force, progress=not quiet and not as_json,
+                             debug=ctx.obj["debug"], paths=[_shown(p) for p in paths],
+                             time_budget=time_budget or None)
+    except Interrupted as stop:
+        click.echo(f"\n{stop}", err=True)
+        sys.exit(stop.exit_code)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     summary["seconds"] = round(time.time() - started, 2)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -140,7 +171,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: in
 
 
 @cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["json", "gold"]), default="json", show_default=True,
               help="json: the full record with evidence spans; gold: exactly the shape of the gold files.")
 @click.pass_context
@@ -223,7 +254,7 @@ def schema(out_dir: str, check: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
+@click.argument("paths", nargs=-1, required=True, type=FilePath(readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="text for the terminal, markdown to hand on, json for scripts.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
@@ -304,7 +335,7 @@ def export(db_path: str, fmt: str, output: str | None, bom: bool, dialect: str) 
 
 
 @cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="HTML file to write (default: FILE.review.html).")
 @click.pass_context
 def review(ctx: click.Context, file: str, output: str | None) -> None:
@@ -324,7 +355,7 @@ def review(ctx: click.Context, file: str, output: str | None) -> None:
         if ctx.obj["debug"]:
             raise
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {target}")
+    click.echo(f"wrote {_shown(target)}")
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ with one line too. Files too large to be one document are refused before parsing
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import sys
 import time
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import EsfparseError
+from .names import shown
 
 DUPLICATE_CODE = "project.conflicting_duplicate"
 BUDGET_CODE = "parse.time_budget"
@@ -39,10 +42,10 @@ def _work(path: str) -> tuple[str, Any, str | None]:
     try:
         return path, pack_rows(prepare_rows(extract_path(path)[0], PARSER_VERSION)), None
     except EsfparseError as exc:
-        return path, None, str(exc)
+        return path, None, shown(str(exc))
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run; reported per file
-        return path, None, f"{path}: internal error {type(exc).__name__}: {exc} (rerun with --debug)" + (
-            "\n" + traceback.format_exc() if _DEBUG else "")
+        return path, None, shown(f"{shown(path)}: internal error {type(exc).__name__}: {exc} (rerun with --debug)" + (
+            "\n" + traceback.format_exc() if _DEBUG else ""))
 
 
 def run_ingest(files: list[tuple[Path, str | None]], db_path: str, workers: int | None = None, force: bool = False,
@@ -80,31 +83,43 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
     started = time.time()
     workers = workers or default_workers()
     db = store.open_db(db_path)
-    counts = {"files": len(files), "ingested": 0, "unchanged": 0, "failed": 0}
+    counts = {"files": len(files), "ingested": 0, "unchanged": 0, "failed": 0, "duplicates": 0}
     _FAILED.clear()
     todo: list[str] = []
     empty = not db.execute("select 1 from documents limit 1").fetchall()  # a fresh database: nothing to skip
-    for path, error in files:
-        if error:
-            _fail(db, str(path), f"{path}: {error}", counts)
-        elif not force and not empty and _unchanged(db, path):
-            counts["unchanged"] += 1
-        else:
-            todo.append(str(path))
     writer = store.Writer(db)
-    with _bar(_results(todo, workers, budget), len(todo), progress) as bar:
-        for path, rows, error in bar:
-            if rows is not None and writer.written(rows[0]):  # a copy under another name is unchanged
-                counts["unchanged"] += 1
+    results = _results(todo, workers, budget)  # starts on the first next(), when todo is complete
+    try:
+        for path, error in files:
+            if error:
+                _fail(db, str(path), f"{shown(path)}: {error}", counts)
                 continue
-            _handle(db, writer, path, rows, error, counts)
-    writer.commit()
-    duplicates = store_duplicates(db)
-    rebuild_projects(db)
-    rebuild_entities(db)
-    rebuild_links(db)
-    ensure_views(db)
-    store.optimize(db)
+            first = None if force or empty else _stored_as(db, path)
+            if first is None:
+                todo.append(str(path))
+                continue
+            counts["unchanged"] += 1
+            sha, first_path = first
+            if first_path != shown(path) and _exists(first_path):
+                _duplicate(db, sha, first_path, str(path), counts)
+        with _bar(results, len(todo), progress) as bar:
+            for path, rows, error in bar:
+                if rows is not None and writer.written(rows[0]):  # a copy under another name is unchanged
+                    counts["unchanged"] += 1
+                    _duplicate(db, rows[0], store.path_of(db, rows[0]), path, counts)
+                    continue
+                _handle(db, writer, path, rows, error, counts)
+        writer.commit()
+        duplicates = store_duplicates(db)
+        rebuild_projects(db)
+        rebuild_entities(db)
+        rebuild_links(db)
+        ensure_views(db)
+        store.optimize(db)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (the cli raises Terminated, a KeyboardInterrupt)
+        _stop(db, writer, results, started, paths, counts, workers)
+        not_read = counts["files"] - counts["ingested"] - counts["unchanged"] - counts["failed"]
+        raise Interrupted(counts["ingested"], not_read, getattr(exc, "signum", signal.SIGINT)) from exc
     store.log_run(db, started, paths, counts, workers)
     tables = store.row_counts(db)
     db.close()
@@ -114,30 +129,90 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
             "failed_files": list(_FAILED)}
 
 
-def _unchanged(db: Any, path: Path) -> bool:
-    """True when this file's exact bytes were already stored by this parser version (no parse needed)."""
+def _stop(db: Any, writer: Any, results: Any, started: float, paths: list[str], counts: dict[str, int],
+          workers: int) -> None:
+    """After an interrupt: stop the workers, commit what was parsed and log the run, deaf to a second signal."""
+    from . import store
+
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        results.close()  # stops the worker processes
+        writer.commit()
+        counts["ingested"] = writer.count  # an interrupt may fall between a write and its count
+        store.log_run(db, started, paths, counts, workers)
+        db.close()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every layer (workers included) stops the same way."""
+
+    signum = signal.SIGTERM
+
+
+def on_sigterm(signum: int, frame: Any) -> None:
+    """Signal handler: turn SIGTERM into Terminated."""
+    raise Terminated()
+
+
+class Interrupted(Exception):
+    """Ingest stopped by Ctrl-C or SIGTERM after committing what was parsed; `exit_code` is 128 + signal."""
+
+    def __init__(self, stored: int, not_read: int, signum: int):
+        self.stored, self.not_read, self.exit_code = stored, not_read, 128 + int(signum)
+        super().__init__(f"interrupted: {stored} stored, {not_read} not yet read; run the same command again "
+                         "to continue")
+
+
+def _exists(name: str) -> bool:
+    from .names import existing
+
+    return os.path.lexists(existing(name))
+
+
+def _duplicate(db: Any, sha: str, first: str, path: str, counts: dict[str, int]) -> None:
+    """Record that `path` holds the same bytes as the stored `first`: one info row and one notice."""
+    from . import store
+
+    counts["duplicates"] += 1
+    name = shown(path)
+    print(f"notice: {name}: the same bytes as {first}; stored once, under that path", file=sys.stderr)
+    try:
+        store.store_duplicate(db, sha, name, first)
+    except _ROW_ERRORS as exc:
+        print(f"error: {name}: cannot record it as a copy: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+def _stored_as(db: Any, path: Path) -> tuple[str, str] | None:
+    """(content hash, stored path) when this file's exact bytes were already stored by this parser
+    version (no parse needed), else None."""
     import hashlib
 
     from . import store
     from .pipeline import PARSER_VERSION
+    from .readers.text import file_bytes
 
     try:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return False  # reading it in the worker will say why
-    return store.is_current(db, sha, str(path), PARSER_VERSION)
+        sha = hashlib.sha256(file_bytes(path)).hexdigest()
+    except EsfparseError:
+        return None  # reading it in the worker will say why
+    first = store.current_path(db, sha, PARSER_VERSION)
+    return None if first is None else (sha, first)
 
 
 def _handle(db: Any, writer: Any, path: str, rows: Any, error: str | None, counts: dict[str, int]) -> bool:
     """Store one parse result, or record why the file failed; True when stored."""
     if error or rows is None:
-        _fail(db, path, error or f"{path}: unreadable", counts, BUDGET_CODE if isinstance(error, _LateLine) else None)
+        _fail(db, path, error or f"{shown(path)}: unreadable", counts, BUDGET_CODE if isinstance(error, _LateLine) else None)
         return False
     try:
         writer.write(rows)  # its own savepoint: a failure undoes this document only
     except _ROW_ERRORS as exc:
         detail = "\n" + traceback.format_exc() if _DEBUG else ""
-        _fail(db, path, f"{path}: cannot store it: {type(exc).__name__}: {exc} (rerun with --debug){detail}", counts)
+        _fail(db, path, f"{shown(path)}: cannot store it: {type(exc).__name__}: {exc} (rerun with --debug){detail}",
+              counts)
         return False
     counts["ingested"] += 1
     return True
@@ -189,12 +264,16 @@ def _fail(db: Any, path: str, message: str, counts: dict[str, int], code: str | 
     from . import store
 
     counts["failed"] += 1
+    message = shown(message)  # any undecodable byte of a name or an exception as \xNN
     first_line = message.split("\n", 1)[0]
-    _FAILED.append({"path": path, "error": first_line})
+    _FAILED.append({"path": shown(path), "error": first_line})
     print(f"error: {first_line}", file=sys.stderr)
     if _DEBUG and "\n" in message:
         print(message.split("\n", 1)[1], file=sys.stderr)
-    store.store_failure(db, path, first_line, code or "read.unreadable")
+    try:  # recording a failure must not cost the run: only the database itself failing ends it
+        store.store_failure(db, shown(path), first_line, code or "read.unreadable")
+    except _ROW_ERRORS as exc:
+        print(f"error: {shown(path)}: cannot record the failure: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 def _results(todo: list[str], workers: int, budget: float | None = None) -> Iterator[tuple[str, Any, str | None]]:
@@ -210,13 +289,13 @@ class _LateLine(str):
 
 def _late(path: str, budget: float) -> tuple[str, Any, str | None]:
     """The result for a file not parsed within the time budget."""
-    return path, None, _LateLine(f"{path}: not parsed within the time budget ({budget:g} CPU seconds per "
+    return path, None, _LateLine(f"{shown(path)}: not parsed within the time budget ({budget:g} CPU seconds per "
                                  "document, --time-budget); the run went on without it")
 
 
 def _lost(path: str, reason: str) -> tuple[str, Any, str | None]:
     """The result for a file whose parser process died (e.g. killed for using too much memory)."""
-    return path, None, f"{path}: the parser process died on this file ({reason}); the run went on without it"
+    return path, None, f"{shown(path)}: the parser process died on this file ({reason}); the run went on without it"
 
 
 # ---------------------------------------------------------------- cross-document rule

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .checks import check
+from .checks import check, cut_off_values
 from .classify import classify_genre
 from .document import Document
 from .errors import PROBLEM_CODES, EsfparseError, UnreadableDocument
 from .models import DocumentInfo, Extraction, Problem, Record
+from .names import shown
 from .parsers.call import parse_call
 from .parsers.header import read_header
 from .parsers.presentation import parse_presentation
 from .parsers.project_page import parse_project_page
 from .parsers.report import find_identity, parse_report
-from .readers import read, sniff
+from .readers import read_bytes, sniff
+from .readers import text as _text
 
 PARSER_VERSION = "2"  # 2: per-document header rows moved to project_pages
 # A reader's note -> problem code, by the note's first word.
-_NOTE_CODES = {"decoded": "read.encoding_fallback", "named": "read.misnamed"}
+_NOTE_CODES = {"decoded": "read.encoding_fallback", "named": "read.misnamed", "mixed": "decode.mixed_encoding",
+               "mojibake": "decode.mojibake_repaired", "incomplete": "read.incomplete_end"}
 
 
 def parse(doc: Document) -> tuple[Record, list[Problem]]:
@@ -67,7 +71,8 @@ def info(doc: Document) -> DocumentInfo:
 def extract_document(doc: Document) -> Extraction:
     """Parse and check an already-read Document."""
     record, problems = parse(doc)
-    problems += check(record, doc)
+    record, cut = cut_off_values(record, doc)
+    problems += cut + check(record, doc)
     for note in doc.notes:
         code = _NOTE_CODES.get(note.split(" ", 1)[0], "read.partial")
         problems.append(Problem(code=code, severity=PROBLEM_CODES[code][0], message=note))  # type: ignore[arg-type]
@@ -76,25 +81,30 @@ def extract_document(doc: Document) -> Extraction:
 
 # A project page is ~20 kB and a long presentation a few hundred kB of text. Anything far beyond is
 # not one document (a concatenated dump, a log file), and would cost minutes and hundreds of MB.
-MAX_BYTES = 100_000_000  # refused before reading
+MAX_BYTES = _text.MAX_BYTES  # refused before reading; no read goes beyond it
 MAX_CHARS = 2_000_000  # refused after decoding, before parsing
 
 
 def extract_path(path: str | Path) -> tuple[Any, Any]:
     """Read, parse and check one file within the size limits: (Extraction, Document).
 
-    Raises UnreadableDocument for a file that cannot be read or is too large to be one document.
+    The file is opened once: anything but a regular file is refused, its size is taken from the open
+    file, and no read goes beyond MAX_BYTES. Raises UnreadableDocument for a file that cannot be
+    read or is too large to be one document.
     """
-    size = _size(Path(path))
-    if size > MAX_BYTES:
-        raise UnreadableDocument(str(path), f"file too large ({size / 1e6:.0f} MB; the limit is "
-                                 f"{MAX_BYTES / 1e6:.0f} MB): split it into one file per document")
-    # Plain text has at least one character per 4 bytes (UTF-8, UTF-16, UTF-32): refuse before reading.
-    if size > 4 * MAX_CHARS and _is_plain_text(Path(path)):
-        raise _too_long(path, f"{size / 1e6:.0f} MB of text")
-    doc = read(path)
+    name = shown(path)
+    with _text.open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_BYTES:
+            raise _text.too_large(name, f"{size / 1e6:.0f} MB")
+        head = _text.read_capped(f, name, MAX_BYTES, chunk=8192)
+        # Plain text has at least one character per 4 bytes (UTF-8, UTF-16, UTF-32): refuse before reading.
+        if size > 4 * MAX_CHARS and _sniffs_text(head, name):
+            raise _too_long(name, f"{size / 1e6:.0f} MB of text")
+        data = head + _text.read_capped(f, name, MAX_BYTES - len(head)) if len(head) == 8192 else head
+    doc = read_bytes(data, name)
     if len(doc.text) > MAX_CHARS:
-        raise _too_long(path, f"{len(doc.text):,} characters")
+        raise _too_long(name, f"{len(doc.text):,} characters")
     return extract_document(doc), doc
 
 
@@ -103,19 +113,11 @@ def _too_long(path: str | Path, what: str) -> UnreadableDocument:
                               "characters): split it into one file per page or presentation")
 
 
-def _size(path: Path) -> int:
+def _sniffs_text(head: bytes, name: str) -> bool:
+    """True when a file's first bytes are neither PDF, HTML nor another known binary format."""
     try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # reading it will say why
-
-
-def _is_plain_text(path: Path) -> bool:
-    """True when the file's first bytes are neither PDF, HTML nor another known binary format."""
-    try:
-        with path.open("rb") as f:
-            return sniff(f.read(8192), str(path)) == "text"
-    except (OSError, EsfparseError):
+        return sniff(head, name) == "text"
+    except EsfparseError:
         return False  # reading it will say why
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from .checks import find_conflicting_duplicates, problem
 from .errors import PROBLEM_CODES, EsfparseError
 from .models import Problem, Record
+from .names import shown
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 SEVERITIES = ("error", "warning", "info")
@@ -80,12 +81,12 @@ def validate_files(files: Iterable[tuple[Path, str | None]], debug: bool = False
     projects: list[tuple[str, Record]] = []
     line_starts: dict[str, list[int]] = {}
     for path, error in files:
-        name = str(path)
+        name = shown(path)  # a name that is not UTF-8 shows its odd bytes as \xNN
         report.files.append(name)
         if error:
             report.findings.append(Finding(name, problem("read.unreadable", error)))
             continue
-        result = _extract(name, debug)
+        result = _extract(str(path), debug)
         if isinstance(result, Problem):
             report.findings.append(Finding(name, result))
             continue

@@ -23,6 +23,7 @@ FTS_COLUMNS = {"sections": ["heading", "text"], "projects": ["title", "owner"]}
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"
 # FTS5 `rank` of each index: bm25 with a weight per column (a word in a heading or title counts more).
 FTS_RANK = {"sections": "bm25(3.0, 1.0)", "projects": "bm25(4.0, 2.0)"}
+DUPLICATE_COPY = "read.duplicate"  # a byte copy: its row keeps the copy's path, so both paths are findable
 CHILD_TABLES = ("project_organisations", "project_municipalities", "sections", "goal_breakdowns", "goals",
                 "people", "links", "evidence", "problems", "presentations", "reports", "calls", "project_pages",
                 "project_keys")
@@ -215,8 +216,19 @@ def _load_reference(db: sqlite_utils.Database) -> None:
 
 def is_current(db: sqlite_utils.Database, sha256: str, path: str, parser_version: str) -> bool:
     """True when this exact content was already stored by this parser version."""
-    rows = db.execute("select parser_version from documents where sha256 = ?", [sha256]).fetchall()
-    return bool(rows) and rows[0][0] == parser_version
+    return current_path(db, sha256, parser_version) is not None
+
+
+def path_of(db: sqlite_utils.Database, sha256: str) -> str:
+    """The path a stored document was read from."""
+    row = db.execute("select path from documents where sha256 = ?", [sha256]).fetchone()
+    return row[0] if row else "?"
+
+
+def current_path(db: sqlite_utils.Database, sha256: str, parser_version: str) -> str | None:
+    """The path under which this exact content was stored by this parser version, or None."""
+    rows = db.execute("select parser_version, path from documents where sha256 = ?", [sha256]).fetchall()
+    return rows[0][1] if rows and rows[0][0] == parser_version else None
 
 
 def delete_document(db: sqlite_utils.Database, sha256: str) -> None:
@@ -386,6 +398,7 @@ class Writer:
     def __init__(self, db: sqlite_utils.Database, batch: int = 50):
         self.db, self.batch = db, batch
         self.batch_shas: list[str] = []  # documents written since the last commit
+        self.count = 0  # documents written in all, committed or to be committed by the next commit()
         self._orgs = {row[0]: row[1] for row in db.execute("select key, id from organisations").fetchall()}
         self._sql = {t: _insert_sql(t) for t in _SCHEMA}
         self._org_column = _columns("project_organisations").index("organisation_id")
@@ -420,6 +433,7 @@ class Writer:
             conn.execute("RELEASE SAVEPOINT doc")
             raise
         conn.execute("RELEASE SAVEPOINT doc")
+        self.count += 1
         self.batch_shas.append(sha)
         if len(self.batch_shas) >= self.batch:
             self.commit()
@@ -448,7 +462,8 @@ class Writer:
         for (old_sha,) in old:
             self.db.execute(_PENDING_SQL, [old_sha])  # its projects' other pages are checked again
             delete_document(self.db, old_sha)  # a re-run, or the file changed: drop earlier rows
-        self.db.execute("delete from problems where document_id is null and path = ?", [path])
+        self.db.execute("delete from problems where (document_id is null or code = ?) and path = ?",
+                        [DUPLICATE_COPY, path])
 
     def _organisation_id(self, name: str) -> int:
         key = organisation_key(name)
@@ -504,6 +519,14 @@ def store_failure(db: sqlite_utils.Database, path: str, reason: str, code: str =
     with db.atomic():
         db["problems"].delete_where("document_id is null and path = ?", [path])
         insert_problems(db, [Problem(code=code, severity="error", message=reason)], None, path)
+
+
+def store_duplicate(db: sqlite_utils.Database, sha256: str, path: str, first: str) -> None:
+    """Record that the file at `path` holds the same bytes as the document stored under `first`."""
+    with db.atomic():
+        db.execute("delete from problems where code = ? and path = ?", [DUPLICATE_COPY, path])
+        insert_problems(db, [Problem(code=DUPLICATE_COPY, severity="info", message=f"The same bytes as {first}; "
+                                     "stored once, under that path.")], sha256, path)
 
 
 def log_run(db: sqlite_utils.Database, started: float, paths: list[str], counts: dict[str, int],

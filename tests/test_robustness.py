@@ -171,14 +171,14 @@ def test_html_scripts_are_dropped(tmp_path: Path, path: Path) -> None:
 def test_unreadable_permissions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = tmp_path / "locked.txt"
     locked.write_bytes((RAW / "dev04.txt").read_bytes())
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.txt":  # root reads everything; simulate what chmod 000 gives a user
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def os_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(path).name == "locked.txt":  # root reads everything; simulate what chmod 000 gives a user
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", os_open)
     result, db = ingest(tmp_path, locked)
     assert result.exit_code == 1
     assert errors(result) == [f"error: {locked}: cannot read file (Permission denied)"]

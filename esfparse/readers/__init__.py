@@ -1,7 +1,12 @@
-"""read(path) -> Document, choosing a reader by the file's content (not its name).
+"""read(path) -> Document, choosing a reader by the start of the file's content (not its name).
 
-``%PDF-`` in the first kilobyte → the PDF reader; markup (a doctype, an ``<html>`` tag or many
-HTML tags) → the HTML reader; anything else that decodes as text → the text reader. Other binary
+Bytes that start with ``%PDF-`` (after a byte-order mark or white space) → the PDF reader, whatever
+the name. A document that starts (after a BOM, white space, an XML declaration and comments) with a
+doctype or an ``<html>``, ``<head>`` or ``<body>`` element → the HTML reader; ``.html``/``.htm`` files
+are HTML whatever they start with, and a nameless or otherwise named file that starts with a
+tag and closes one too (a fragment) or is mostly tags is HTML as well; a ``.txt`` is never HTML
+because of tags quoted in its prose. Anything else that decodes as text → the text reader. A name
+that disagrees with the content gets a note (``read.misnamed``), not the wrong reader. Other binary
 formats (a ZIP such as .docx saved as .pdf, images, old Office files) are named in the
 ``UnreadableDocument`` message, so the user knows what the file really is.
 """
@@ -18,12 +23,16 @@ from ..document import Document
 from ..errors import UnreadableDocument
 from . import html as _html
 from . import text as _text
+from ..names import shown
 from .text import file_bytes
 
 __all__ = ["read", "read_bytes", "sniff"]
 
 _HTML_START_RE = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.DOTALL)
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.DOTALL)
+_PDF_START_RE = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t\r\n\f\x00]*%PDF-")
+# What each file name ending says the content is; other names say nothing.
+_NAMED = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
 _HTML_TAG_RE = re.compile(
     r"</?(?:html|head|body|div|p|br|span|a|table|tr|td|th|ul|ol|li|dl|dt|dd|h[1-6]|meta|title|"
     r"script|style|section|article|main|nav|header|footer|strong|em|b|i)\b[^>]*>",
@@ -53,8 +62,8 @@ _ZIP_KINDS = [
 
 
 def read(path: str | Path) -> Document:
-    """Read any supported file (text, HTML, PDF) into a Document."""
-    return read_bytes(file_bytes(path), str(path))
+    """Read any supported regular file (text, HTML, PDF) into a Document."""
+    return read_bytes(file_bytes(path), shown(path))
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
@@ -65,11 +74,20 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     if kind == "pdf":
         from . import pdf as _pdf  # deferred: pypdfium2/pdfplumber load only for PDFs
 
-        return _pdf.read_bytes(data, path)
+        doc = _pdf.read_bytes(data, path)
+        if named_kind(path) not in (None, "pdf"):
+            doc.notes.append(f"named {Path(path).suffix.lower()} but contains pdf")
+        return doc
     doc = _html.read_bytes(data, path) if kind == "html" else _text.read_bytes(data, path)
-    if path.lower().endswith(".pdf"):
-        doc.notes.append(f"named .pdf but contains {kind}")
+    named = named_kind(path)
+    if named and named != kind:
+        doc.notes.append(f"named {Path(path).suffix.lower()} but contains {kind}")
     return doc
+
+
+def named_kind(path: str) -> str | None:
+    """The kind a file's name ending promises (``text``, ``html``, ``pdf``), or None."""
+    return _NAMED.get(Path(path).suffix.lower())
 
 
 def sniff(data: bytes, path: str = "<bytes>") -> str:
@@ -81,8 +99,12 @@ def sniff(data: bytes, path: str = "<bytes>") -> str:
     'html'
     >>> sniff("Projektägare\\nArbetsförmedlingen".encode("cp1252"))
     'text'
+    >>> sniff(b"Filerna sparas som %PDF-1.4.", "sida.txt")
+    'text'
+    >>> sniff(b"Vi talar om <b>, <i>, <p>, <br> och <div>.", "sida.txt")
+    'text'
     """
-    if b"%PDF-" in data[:1024]:
+    if _PDF_START_RE.match(data[:1024]):
         return "pdf"
     what = _binary_kind(data)
     if what:
@@ -90,11 +112,17 @@ def sniff(data: bytes, path: str = "<bytes>") -> str:
             raise UnreadableDocument(
                 path, f"not a PDF: the file is {what}; export it as PDF and try again")
         raise UnreadableDocument(path, f"unsupported format: {what}; save it as PDF, HTML or text")
-    head = _head_text(data)
-    tags = _HTML_TAG_RE.findall(head)
-    if _HTML_START_RE.match(head) or len(tags) >= _MIN_TAGS:
+    named = named_kind(path)
+    if named == "html":
         return "html"
-    if head.lstrip().startswith("<") and _HTML_TAG_RE.match(head.lstrip()) and "</" in head:
+    head = _head_text(data)
+    if _HTML_START_RE.match(head):
+        return "html"
+    if named == "text":
+        return "text"  # tags further on are quoted in prose
+    start = head.lstrip()
+    if start.startswith("<") and _HTML_TAG_RE.match(start) and (
+            "</" in head or len(_HTML_TAG_RE.findall(head)) >= _MIN_TAGS):
         return "html"  # a fragment such as <p>...</p>
     return "text"
 

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
 from ..document import Document
 from ..errors import UnreadableDocument
+from ..names import shown
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -70,25 +74,165 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     >>> decode_bytes("Region".encode("utf-16"))
     ('Region', 'utf-16')
     """
+    text, encoding, _ = decode_text(data, path)
+    return text, encoding
+
+
+def decode_text(data: bytes, path: str = "<bytes>") -> tuple[str, str, list[str]]:
+    """Decode bytes to (text, encoding name, notes on what was repaired).
+
+    UTF-8 is decoded strictly. Bytes cut off at the very end (a download that stopped inside a
+    character) are dropped with a note. A UTF-8 text with some runs that are not UTF-8 (a line
+    pasted from a Windows-1252 file) keeps its UTF-8 and has only those runs read as Windows-1252,
+    with a ``mixed encoding`` note naming the lines. Mojibake (UTF-8 once read as Windows-1252 or
+    Mac Roman: ``KompetensfÃ¶rsÃ¶rjning``) is repaired with a note.
+
+    >>> decode_text("Stöd: ".encode() + "Östra".encode("cp1252"))
+    ('Stöd: Östra', 'utf-8', ['mixed encoding: line 1 was not UTF-8 and read as Windows-1252'])
+    >>> decode_text("Beviljat ESF-stö".encode()[:-1])
+    ('Beviljat ESF-st', 'utf-8', ['incomplete character at the end of the file (1 byte dropped): the file is cut off'])
+    """
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(name), name
+                return _repaired(data.decode(name), name, [])
             except UnicodeDecodeError as exc:
                 raise UnreadableDocument(path, f"invalid {name} text after its byte-order mark") from exc
     utf16 = _guess_utf16(data)
     if utf16:
         try:
-            return data.decode(utf16), utf16
+            return _repaired(data.decode(utf16), utf16, [])
         except UnicodeDecodeError:
             pass
     if _looks_binary(data):
         raise UnreadableDocument(path, "binary data, not text (try a .pdf or .html file, or convert it to text)")
+    notes: list[str] = []
+    cut = _incomplete_tail(data)
+    if cut:
+        data = data[:-cut]
+        notes.append(f"incomplete character at the end of the file ({cut} byte{'s' if cut > 1 else ''} "
+                     "dropped): the file is cut off")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _repaired(data.decode("utf-8"), "utf-8", notes)
     except UnicodeDecodeError:
         pass
-    return _decode_single_byte(data, path)
+    if _utf8_sequences(data) >= _invalid_bytes(data):  # mostly UTF-8: repair only the runs that are not
+        text = data.decode("utf-8", _CP1252_RUNS)
+        lines = _lines_of(data)
+        listed = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
+        where = f"line {listed} was" if len(lines) == 1 else f"lines {listed} were"
+        notes.append(f"mixed encoding: {where} not UTF-8 and read as Windows-1252")
+        return _repaired(text, "utf-8", notes)
+    text, encoding = _decode_single_byte(data, path)
+    return _repaired(text, encoding, notes)
+
+
+def _incomplete_tail(data: bytes) -> int:
+    """How many bytes at the end start a UTF-8 character that the end cuts off (0 when none)."""
+    for n in (1, 2, 3):
+        if len(data) < n:
+            break
+        lead = data[-n]
+        if 0x80 <= lead < 0xC0:
+            continue  # a continuation byte: look further back
+        needed = 2 if 0xC2 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF5 else 0
+        if needed > n and all(0x80 <= b < 0xC0 for b in data[len(data) - n + 1:]):
+            try:
+                data[:-n].decode("utf-8")
+            except UnicodeDecodeError:
+                return 0  # not UTF-8 anyway: the single-byte decoding keeps the bytes
+            return n
+        return 0
+    return 0
+
+
+_UTF8_SEQ_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _utf8_sequences(data: bytes) -> int:
+    return len(_UTF8_SEQ_RE.findall(data))
+
+
+def _invalid_bytes(data: bytes) -> int:
+    return sum(e - s for s, e in _invalid_spans(data))
+
+
+def _invalid_spans(data: bytes) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    while True:
+        try:
+            data[at:].decode("utf-8")
+            return spans
+        except UnicodeDecodeError as exc:
+            spans.append((at + exc.start, at + exc.end))
+            at += exc.end
+
+
+def _lines_of(data: bytes) -> list[int]:
+    """1-based line numbers holding bytes that are not UTF-8."""
+    return sorted({data.count(b"\n", 0, start) + 1 for start, _ in _invalid_spans(data)})
+
+
+def _cp1252_runs(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes UTF-8 cannot decode, read as Windows-1252 (latin-1 where undefined)."""
+    assert isinstance(exc, UnicodeDecodeError)
+    bad = exc.object[exc.start:exc.end]
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), exc.end
+
+
+_CP1252_RUNS = "esfparse-cp1252-runs"
+codecs.register_error(_CP1252_RUNS, _cp1252_runs)
+
+
+# Mojibake: UTF-8 bytes once decoded as a single-byte encoding. A lead byte's character followed by
+# continuation bytes' characters, re-encoded, must decode as UTF-8 to a Latin letter or punctuation.
+def _mojibake_re(encoding: str) -> re.Pattern[str]:
+    def chars(lo: int, hi: int) -> str:
+        return "".join(bytes([b]).decode(encoding, "ignore") for b in range(lo, hi))
+
+    return re.compile(f"[{re.escape(chars(0xC2, 0xF0))}][{re.escape(chars(0x80, 0xC0))}]{{1,2}}")
+
+
+_MOJIBAKE = [(enc, _mojibake_re(enc)) for enc in ("cp1252", "mac_roman")]
+
+
+def _plausible(ch: str) -> bool:
+    """A character UTF-8 text in Swedish is made of: Latin letters and signs, general punctuation, €."""
+    return 0xA0 <= ord(ch) < 0x250 or 0x2010 <= ord(ch) < 0x2070 or ch == "€"
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """(text with mojibake runs decoded back, how many were repaired).
+
+    >>> repair_mojibake("KompetensfÃ¶rsÃ¶rjning i Ã–stra och V√§stra")
+    ('Kompetensförsörjning i Östra och Västra', 4)
+    >>> repair_mojibake("Östra Mellansverige – Åre")
+    ('Östra Mellansverige – Åre', 0)
+    """
+    count = 0
+    for encoding, pattern in _MOJIBAKE:
+        def fix(m: re.Match[str]) -> str:
+            nonlocal count
+            try:
+                ch = m.group().encode(encoding).decode("utf-8")
+            except UnicodeError:
+                return m.group()
+            if len(ch) != 1 or not _plausible(ch):
+                return m.group()
+            count += 1
+            return ch
+
+        if pattern.search(text):
+            text = pattern.sub(fix, text)
+    return text, count
+
+
+def _repaired(text: str, encoding: str, notes: list[str]) -> tuple[str, str, list[str]]:
+    text, count = repair_mojibake(text)
+    if count:
+        notes = [*notes, f"mojibake repaired: {count} character{'s' if count > 1 else ''} were UTF-8 once read "
+                 "as a single-byte encoding (e.g. Ã¶ for ö)"]
+    return text, encoding, notes
 
 
 def _guess_utf16(data: bytes) -> str | None:
@@ -178,27 +322,92 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     """Decode and normalise a plain-text source."""
     if not data:
         raise UnreadableDocument(path, "empty file")
-    text, encoding = decode_bytes(data, path)
+    text, encoding, notes = decode_text(data, path)
     if not text.strip():
         raise UnreadableDocument(path, "empty file (only whitespace)")
+    if "\ufffd" in text:
+        raise UnreadableDocument(path, f"damaged text: {text.count(chr(0xFFFD))} replacement character(s) "
+                                 f"(U+FFFD, the first on line {text[:text.index(chr(0xFFFD))].count(chr(10)) + 1}) "
+                                 "stand for letters lost in an earlier conversion; find an undamaged copy")
     from ..layout import unwrap_dump  # a hard-wrapped dump (w3m, lynx) gets its paragraphs back
 
     doc = document_from_text(unwrap_dump(text), path=path, sha256=hashlib.sha256(data).hexdigest(),
                              encoding=encoding)
     if encoding not in ("utf-8", "utf-8-sig"):
         doc.notes.append(f"decoded as {encoding}")
+    doc.notes += notes
     return doc
 
 
-def file_bytes(path: str | Path) -> bytes:
-    """The bytes of a file, or UnreadableDocument saying why they cannot be read."""
-    p = Path(path)
+# ---------------------------------------------------------------- opening files
+
+MAX_BYTES = 100_000_000  # no file is read beyond this (plus one byte, to know it is larger)
+_NOT_REGULAR = [(stat.S_ISFIFO, "a FIFO, a named pipe"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")]
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """The open file at path, or UnreadableDocument when it cannot be opened or is not a regular file.
+
+    The file is opened first (without blocking, so a FIFO with no writer does not hang) and the open
+    file is examined: a symlink to a regular file is read, one to a device or pipe is refused.
+    """
+    name = shown(path)
     try:
-        return p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise UnreadableDocument(str(p), f"cannot read file ({exc.strerror or exc})") from exc
+        what = _kind_at(path)  # a socket cannot be opened at all
+        reason = f"not a regular file ({what}); only regular files are read" if what else \
+            f"cannot read file ({exc.strerror or exc})"
+        raise UnreadableDocument(name, reason) from exc
+    try:
+        what = _kind(os.fstat(fd).st_mode)
+        if what:
+            raise UnreadableDocument(name, f"not a regular file ({what}); only regular files are read")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind(mode: int) -> str | None:
+    return next((what for test, what in _NOT_REGULAR if test(mode)), None)
+
+
+def _kind_at(path: str | Path) -> str | None:
+    try:
+        return _kind(os.stat(path).st_mode)
+    except OSError:
+        return None
+
+
+def read_capped(f: BinaryIO, path: str, limit: int = MAX_BYTES, chunk: int | None = None) -> bytes:
+    """The rest of an open file, at most `limit` bytes: a file that grows or lies about its size is refused.
+
+    With `chunk`, only the next `chunk` bytes (fewer at the end of the file).
+    """
+    try:
+        data = f.read(min(chunk, limit + 1) if chunk else limit + 1)
+    except OSError as exc:
+        raise UnreadableDocument(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if len(data) > limit:
+        raise too_large(path, f"more than {limit / 1e6:.0f} MB")
+    return data
+
+
+def too_large(path: str, size: str) -> UnreadableDocument:
+    return UnreadableDocument(path, f"file too large ({size}; the limit is {MAX_BYTES / 1e6:.0f} MB): "
+                              "split it into one file per document")
+
+
+def file_bytes(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file (at most `limit`), or UnreadableDocument saying why they cannot be read."""
+    with open_regular(path) as f:
+        return read_capped(f, shown(path), limit)
 
 
 def read(path: str | Path) -> Document:
     """Read a plain-text file into a Document."""
-    return read_bytes(file_bytes(path), str(path))
+    return read_bytes(file_bytes(path), shown(path))
