@@ -186,9 +186,10 @@ codecs.register_error(_CP1252_RUNS, _cp1252_runs)
 
 # Mojibake: UTF-8 bytes once decoded as a single-byte encoding. A lead byte's character followed by
 # continuation bytes' characters, re-encoded, must decode as UTF-8 to a Latin letter or punctuation.
+# A no-break space is never part of one: text with U+00A0 between words is common, `à` in Swedish rare.
 def _mojibake_re(encoding: str) -> re.Pattern[str]:
     def chars(lo: int, hi: int) -> str:
-        return "".join(bytes([b]).decode(encoding, "ignore") for b in range(lo, hi))
+        return "".join(bytes([b]).decode(encoding, "ignore") for b in range(lo, hi)).replace("\xa0", "")
 
     return re.compile(f"[{re.escape(chars(0xC2, 0xF0))}][{re.escape(chars(0x80, 0xC0))}]{{1,2}}")
 
@@ -197,8 +198,9 @@ _MOJIBAKE = [(enc, _mojibake_re(enc)) for enc in ("cp1252", "mac_roman")]
 
 
 def _plausible(ch: str) -> bool:
-    """A character UTF-8 text in Swedish is made of: Latin letters and signs, general punctuation, €."""
-    return 0xA0 <= ord(ch) < 0x250 or 0x2010 <= ord(ch) < 0x2070 or ch == "€"
+    """A character Swedish text in UTF-8 is made of: Latin-1 and Latin Extended-A letters and signs,
+    general punctuation, €."""
+    return 0xA1 <= ord(ch) < 0x180 or 0x2010 <= ord(ch) < 0x2070 or ch == "€"
 
 
 def repair_mojibake(text: str) -> tuple[str, int]:
