@@ -5,8 +5,9 @@ Makes N documents from the bundled texts (corpus/raw, corpus/real/raw, corpus/he
 distinct by one appended line (so each has its own content hash and is stored as its own document),
 ingests them into a fresh database with `esfparse ingest`, and reports:
 
-- ingest wall time and ms/document, peak memory (main process and whole process tree), database bytes
-  per document;
+- ingest wall time and ms/document, peak memory (main process and whole process tree), CPU seconds of
+  all its processes and of the main process alone (the single writer, which also runs the end-of-run
+  passes: on a shared machine CPU time says more than wall time), database bytes per document;
 - the time of every canned query of esfparse's Datasette metadata (run through Datasette, as a browser
   would ask for it, with Datasette's default 1 s time limit: "interrupted" when it gives up) and of the
   main Datasette pages, the projects table page also under plain Datasette (no esfparse metadata or
@@ -25,6 +26,7 @@ import asyncio
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -63,7 +65,8 @@ class PeakMemory(threading.Thread):
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.main_kb, self.tree_kb, self.done = pid, 0, 0, False
+        self.pid, self.main_kb, self.tree_kb, self.main_cpu, self.done = pid, 0, 0, 0.0, False
+        self.tick = os.sysconf("SC_CLK_TCK")
 
     @staticmethod
     def _status(pid: int, field: str) -> int:
@@ -85,6 +88,11 @@ class PeakMemory(threading.Thread):
         while not self.done:
             self.main_kb = max(self.main_kb, self._status(self.pid, "VmHWM"))
             self.tree_kb = max(self.tree_kb, sum(self._status(p, "VmRSS") for p in self._tree(self.pid)))
+            try:  # utime + stime of the main process (the single writer), fields 14 and 15 of /proc/PID/stat
+                fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                self.main_cpu = (int(fields[11]) + int(fields[12])) / self.tick
+            except (OSError, IndexError, ValueError):
+                pass
             time.sleep(0.2)
 
 
@@ -93,17 +101,21 @@ def ingest(folder: Path, db: Path, workers: int | None) -> dict[str, Any]:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "esfparse", "ingest", str(folder), "--db", str(db), "-q", "--json"]
     cmd += ["--workers", str(workers)] if workers else []
-    start = time.perf_counter()
+    start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = PeakMemory(proc.pid)
     peak.start()
     out, _ = proc.communicate()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the ingest and its reaped workers
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     peak.done = True
     summary = json.loads(out) if out.strip() else {}
     return {"seconds": round(seconds, 1), "exit": proc.returncode, "ingested": summary.get("ingested"),
             "projects": summary.get("projects"), "peak_main_mb": round(peak.main_kb / 1024),
-            "peak_tree_mb": round(peak.tree_kb / 1024)}
+            "peak_tree_mb": round(peak.tree_kb / 1024), "main_cpu_seconds": round(peak.main_cpu, 1),
+            "cpu_seconds": round(cpu, 1),
+            "load_average": os.getloadavg()[0]}
 
 
 def _timed(ds: Any, path: str, repeat: int) -> dict[str, Any]:
@@ -163,6 +175,7 @@ def main() -> None:
             result["text_bytes"] = make_documents(args.n, work / "docs")
             result["ingest"] = ingest(work / "docs", db, args.workers)
             result["ingest"]["ms_per_doc"] = round(result["ingest"]["seconds"] * 1000 / args.n, 2)
+            result["ingest"]["cpu_ms_per_doc"] = round(result["ingest"]["cpu_seconds"] * 1000 / args.n, 2)
         result["db_bytes_per_doc"] = round(db.stat().st_size / args.n)
         result.update(time_queries(db, args.repeat))
     finally:
