@@ -3,8 +3,9 @@
 A bad file never stops a run: it costs one ``error:`` line on stderr and a ``read.unreadable`` row in
 ``problems`` (``parse.time_budget`` for a file over the per-document time budget). Only the database itself failing (cannot be opened, disk full, locked) ends the run,
 with one line too. Files too large to be one document are refused before parsing (see
-`pipeline.MAX_BYTES` and `MAX_CHARS`). At the end of a run the cross-document rule runs over every stored project, so the
-``project.conflicting_duplicate`` rows always describe the whole database.
+`pipeline.MAX_BYTES` and `MAX_CHARS`). At the end of a run the cross-document rule runs over the groups of
+pages the run (or a run killed before its end) changed, so the ``project.conflicting_duplicate`` rows
+always describe the whole database, at a cost that follows the change, not the database.
 """
 
 from __future__ import annotations
@@ -396,6 +397,20 @@ _LABEL_SQL = (
 )
 
 
+_GROUPS_SQL = ("select dd.label from dup_docs dd join documents d on d.sha256 = dd.doc group by dd.label "
+               "having count(distinct d.path) > 1 order by dd.label")
+_GROUP_PAGES_SQL = (
+    "select d.path, d.sha256, " + ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
+    + " from dup_docs dd join project_pages p on p.document_id = dd.doc join documents d on d.sha256 = dd.doc "
+    "where dd.label = ? order by d.path")
+_EVIDENCE_FIELDS = (*_PROJECT_COLUMNS, "union_cofinancing_rate")  # a problem cites the span of the compared field
+_GROUP_EVIDENCE_SQL = (
+    "select e.document_id, e.field, e.start, e.[end], e.page from dup_docs dd join evidence e on e.document_id = "
+    f"dd.doc where dd.label = ? and e.field in ({', '.join('?' for _ in _EVIDENCE_FIELDS)}) order by e.document_id")
+# Every statement of the pass that reads the database (tests/test_plans.py checks their plans).
+PASS_SQL = (*_GROW_SQL, *_LABEL_SQL, _GROUPS_SQL, _GROUP_PAGES_SQL, _GROUP_EVIDENCE_SQL)
+
+
 def _group_pending(conn: Any) -> None:
     """temp.dup_docs: every page in a group with a pending key, labelled by its group."""
     for sql in _GROUP_SQL:
@@ -416,21 +431,11 @@ def _shared_groups(conn: Any) -> Iterator[list[tuple[str, str, Any]]]:
 
     from .models import Evidence, Record
 
-    columns = ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
-    fields = (*_PROJECT_COLUMNS, "union_cofinancing_rate")  # a problem cites the span of the compared field
-    marks = ", ".join("?" for _ in fields)
-    shared = conn.execute(
-        "select dd.label from dup_docs dd join documents d on d.sha256 = dd.doc group by dd.label "
-        "having count(distinct d.path) > 1 order by dd.label")
-    for (label,) in shared:
-        rows = conn.execute(f"select d.path, d.sha256, {columns} from dup_docs dd join project_pages p on p.document_id "
-                            "= dd.doc join documents d on d.sha256 = dd.doc where dd.label = ? order by d.path",
-                            [label]).fetchall()
+    for (label,) in conn.execute(_GROUPS_SQL):
+        rows = conn.execute(_GROUP_PAGES_SQL, [label]).fetchall()
         evidence: dict[str, dict[str, Evidence]] = {}
-        for sha, items in groupby(conn.execute(
-                "select e.document_id, e.field, e.start, e.[end], e.page from dup_docs dd join evidence e on "
-                f"e.document_id = dd.doc where dd.label = ? and e.field in ({marks}) order by e.document_id",
-                [label, *fields]), key=lambda row: row[0]):
+        for sha, items in groupby(conn.execute(_GROUP_EVIDENCE_SQL, [label, *_EVIDENCE_FIELDS]),
+                                  key=lambda row: row[0]):
             evidence[sha] = {field: Evidence(start=start, end=end, page=page) for _, field, start, end, page in items}
         group = []
         for path, sha, *values, rate in rows:
