@@ -45,6 +45,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import sys
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -342,22 +343,53 @@ def _ddl() -> list[str]:
     ]  # indexes: store.INDEXES, created after every ingest
 
 
+_PAGES_SQL = ("SELECT p.rowid AS _rowid, p.*, d.path AS _path, d.format AS _format FROM project_pages p "
+              "JOIN documents d ON d.sha256 = p.document_id")
+
+
+def _doc(names: list[str], values: tuple[Any, ...]) -> dict[str, Any]:
+    """One project page with its document's path and format, and its keys."""
+    row = dict(zip(names, values))
+    row.pop("_rowid")
+    period, how = programme_period_of(row.get("programme_period"), row.get("layout"), row.get("diarienummer"),
+                                      row.get("project_number"), row.get("period_start"))
+    named = name_key(row.get("title"), row.get("owner"), period, row.get("period_start"))
+    key = project_key(row.get("diarienummer"), row.get("project_number"), row.get("title"), row.get("owner"),
+                      period, row.get("period_start"), row["document_id"])
+    return {"sha256": row["document_id"], "path": row.pop("_path"), "format": row.pop("_format"),
+            "row": row, "period": (period, how), "key": key, "name": named.key if named else None,
+            "cases": case_keys(row.get("diarienummer"), row.get("project_number"))}
+
+
 def _load(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every project page with its document's path and format, and its keys."""
-    cur = conn.execute("SELECT p.*, d.path AS _path, d.format AS _format FROM project_pages p "
-                       "JOIN documents d ON d.sha256 = p.document_id ORDER BY d.path, p.document_id")
+    """Every project page (see `_doc`), in path order."""
+    cur = conn.execute(f"{_PAGES_SQL} ORDER BY d.path, p.document_id")
     names = [c[0] for c in cur.description]
-    docs = []
+    return [_doc(names, values) for values in cur]
+
+
+def _load_keys(conn: sqlite3.Connection) -> tuple[list[int], list[dict[str, Any]]]:
+    """Rowids and just what grouping reads (`cases`, `name`) of every project page, in `_load`'s order.
+
+    The pages are streamed; only their keys stay in memory (a few dozen bytes a page), so the grouping
+    of a million pages fits where their rows would not.
+    """
+    cur = conn.execute(f"{_PAGES_SQL} ORDER BY d.path, p.document_id")
+    names = [c[0] for c in cur.description]
+    rowids, keys = [], []
     for values in cur:
-        row = dict(zip(names, values))
-        period, how = programme_period_of(row.get("programme_period"), row.get("layout"), row.get("diarienummer"),
-                                          row.get("project_number"), row.get("period_start"))
-        named = name_key(row.get("title"), row.get("owner"), period, row.get("period_start"))
-        key = project_key(row.get("diarienummer"), row.get("project_number"), row.get("title"), row.get("owner"),
-                          period, row.get("period_start"), row["document_id"])
-        docs.append({"sha256": row["document_id"], "path": row.pop("_path"), "format": row.pop("_format"),
-                     "row": row, "period": (period, how), "key": key, "name": named.key if named else None,
-                     "cases": case_keys(row.get("diarienummer"), row.get("project_number"))})
+        doc = _doc(names, values)
+        rowids.append(values[0])
+        keys.append({"cases": tuple(doc["cases"]) or (), "name": sys.intern(doc["name"]) if doc["name"] else None})
+    return rowids, keys
+
+
+def _group_rows(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, Any]]:
+    """The full pages (see `_doc`) of one group, read back by rowid."""
+    docs = []
+    for rowid in rowids:
+        cur = conn.execute(f"{_PAGES_SQL} WHERE p.rowid = ?", [rowid])
+        docs.append(_doc([c[0] for c in cur.description], cur.fetchone()))
     return docs
 
 
@@ -412,36 +444,48 @@ def rebuild_projects(db: Any) -> dict[str, int]:
     """(Re)create `projects`, `project_sources` and `project_field_choices` from `project_pages`.
 
     Idempotent and whole: the three tables are dropped and rebuilt in one savepoint, and the projects
-    full-text index is refilled. Returns counts.
+    full-text index is refilled. Memory stays bounded: the pages are grouped from their keys alone,
+    then each group's rows are read back, reconciled and written to temporary tables before the next
+    (`_load_keys`, `_group_rows`). Returns counts.
     """
     conn: sqlite3.Connection = getattr(db, "conn", db)
-    docs = _load(conn)
-    rows, sources, choices = [], [], []
-    for group in group_documents(docs):
-        members = sorted((docs[i] for i in group), key=_completeness)
-        row, picked = _project(members)
-        rows.append(tuple(row.get(c) for c in _COLUMNS))
-        sources += [(s["sha256"], row["id"], s["path"], s["format"], int(j == 0), s["key"].rule,
-                     s["key"].confidence, s["key"].evidence, s["key"].key) for j, s in enumerate(members)]
-        choices += [(row["id"], c["field"], c["value"], c["document_id"], c["sources_agreeing"], c["sources_stating"],
-                     c["sources"], c["reason"], c["alternatives"]) for c in picked]
-    rows.sort()
+    rowids, keys = _load_keys(conn)
+    groups = group_documents(keys)
+    del keys
+    counts = {"documents": len(rowids), "projects": len(groups), "choices": 0}
     conn.execute("SAVEPOINT projects")
     try:
+        for table, n in (("projects", len(_COLUMNS)), ("project_sources", 9), ("project_field_choices", 9)):
+            conn.execute(f"DROP TABLE IF EXISTS temp.new_{table}")
+            conn.execute(f"CREATE TEMP TABLE new_{table} ({', '.join(f'c{i}' for i in range(n))})")
+        for group in groups:
+            members = sorted(_group_rows(conn, [rowids[i] for i in group]), key=_completeness)
+            row, picked = _project(members)
+            conn.execute(f"INSERT INTO temp.new_projects VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                         tuple(row.get(c) for c in _COLUMNS))
+            conn.executemany("INSERT INTO temp.new_project_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (s["sha256"], row["id"], s["path"], s["format"], int(j == 0), s["key"].rule, s["key"].confidence,
+                 s["key"].evidence, s["key"].key) for j, s in enumerate(members)])
+            conn.executemany("INSERT INTO temp.new_project_field_choices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (row["id"], c["field"], c["value"], c["document_id"], c["sources_agreeing"], c["sources_stating"],
+                 c["sources"], c["reason"], c["alternatives"]) for c in picked])
+            counts["choices"] += len(picked)
         for statement in _ddl():
             conn.execute(statement)
-        conn.executemany(f"INSERT INTO projects VALUES ({', '.join('?' for _ in _COLUMNS)})", rows)
-        conn.executemany("INSERT INTO project_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", sources)
-        conn.executemany("INSERT INTO project_field_choices (project_id, field, value, document_id, "
-                         "sources_agreeing, sources_stating, sources, reason, alternatives) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", choices)
+        conn.execute("INSERT INTO projects SELECT * FROM temp.new_projects ORDER BY c0")  # rowids in id order
+        conn.execute("INSERT INTO project_sources SELECT * FROM temp.new_project_sources ORDER BY rowid")
+        conn.execute("INSERT INTO project_field_choices (project_id, field, value, document_id, sources_agreeing, "
+                     "sources_stating, sources, reason, alternatives) SELECT * FROM temp.new_project_field_choices "
+                     "ORDER BY rowid")
+        for table in ("projects", "project_sources", "project_field_choices"):
+            conn.execute(f"DROP TABLE temp.new_{table}")
         _refill_fts(conn)
     except BaseException:
         conn.execute("ROLLBACK TO SAVEPOINT projects")
         conn.execute("RELEASE SAVEPOINT projects")
         raise
     conn.execute("RELEASE SAVEPOINT projects")
-    return {"documents": len(docs), "projects": len(rows), "choices": len(choices)}
+    return counts
 
 
 def _refill_fts(conn: sqlite3.Connection) -> None:
