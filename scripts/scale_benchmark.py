@@ -2,7 +2,8 @@
 """Scale benchmark: ingest N distinct documents made from the corpus, then time what a user does with them.
 
 Makes N documents from the bundled texts (corpus/raw, corpus/real/raw, corpus/heldout/raw), each made
-distinct by one appended line (so each has its own content hash and is stored as its own document),
+distinct by one appended line and a copy number after its title and case numbers (so each has its own
+content hash and is a project of its own: projects grow with N, as in a real archive),
 ingests them into a fresh database with `esfparse ingest`, and reports:
 
 - ingest wall time and ms/document, peak memory (main process and whole process tree), CPU seconds of
@@ -46,15 +47,31 @@ PAGES = ["/", "/{db}", "/{db}/projects", "/{db}/projects?_search=ungdom", "/{db}
 PER_FOLDER = 1000
 
 
+def _identity(path: Path) -> list[str]:
+    """The values that make a page its own project (case numbers, title), as esfparse reads them."""
+    from esfparse.pipeline import extract_path
+
+    r = extract_path(str(path))[0].record
+    return [v for v in (r.diarienummer, r.project_number, r.title) if v and len(v) >= 4]
+
+
 def make_documents(n: int, folder: Path) -> int:
-    """Write n distinct .txt documents under folder (1000 a sub-folder); returns their total bytes."""
-    texts = [p.read_text(encoding="utf-8") for d in SOURCES for p in sorted(d.glob("*.txt"))]
+    """Write n distinct .txt documents under folder (1000 a sub-folder); returns their total bytes.
+
+    Copy i of a source gets one appended line and `-i` after each of its case numbers and its title,
+    so every copy is a document about a project of its own (the projects table grows with n too).
+    """
+    sources = [p for d in SOURCES for p in sorted(d.glob("*.txt"))]
+    texts = [(p.read_text(encoding="utf-8").rstrip(), _identity(p)) for p in sources]
     total = 0
     for i in range(n):
         sub = folder / f"{i // PER_FOLDER:04d}"
         if i % PER_FOLDER == 0:
             sub.mkdir(parents=True, exist_ok=True)
-        data = f"{texts[i % len(texts)].rstrip()}\n\nArkivexemplar {i:07d}.\n".encode()
+        text, values = texts[i % len(texts)]
+        for value in values:
+            text = text.replace(value, f"{value}-{i}")
+        data = f"{text}\n\nArkivexemplar {i:07d}.\n".encode()
         (sub / f"doc{i:07d}.txt").write_bytes(data)
         total += len(data)
     return total
