@@ -25,7 +25,7 @@ import sqlite3
 import unicodedata
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .identity import case_keys, name_key, programme_period_of
 
@@ -74,18 +74,40 @@ def _documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
                        "from presentations")
 
 
-def link_for(doc: dict[str, Any], projects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+class _Projects:
+    """Every project's case keys, name key and normalised title, computed once for all documents."""
+
+    def __init__(self, projects: list[dict[str, Any]]) -> None:
+        self.rows = projects
+        self.cases = [set(case_keys(p.get("diarienummer"), p.get("project_number"))) for p in projects]
+        self.by_case: dict[str, list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        for i, (p, cases) in enumerate(zip(projects, self.cases, strict=True)):
+            for case in cases:
+                self.by_case.setdefault(case, []).append(i)
+            key = name_key(p.get("title"), p.get("owner"), p.get("programme_period"), p.get("period_start"))
+            if key:
+                self.by_name.setdefault(key.key, []).append(i)
+        self.titles = [normalise_title(p.get("title")) for p in projects]
+        self.unnumbered = [i for i, cases in enumerate(self.cases) if not cases]
+
+
+def link_for(doc: dict[str, Any], projects: list[dict[str, Any]] | _Projects) -> list[dict[str, Any]]:
     """The links of one report or write-up to the project pages it is about (possibly none)."""
-    found = _by_identity_key(doc, projects)
+    index = projects if isinstance(projects, _Projects) else _Projects(projects)
+    found = _by_identity_key(doc, index)
     if found or not doc.get("title"):
         return found
     title = normalise_title(doc["title"])
-    if case_keys(doc.get("diarienummer"), doc.get("project_number")):  # never across two case numbers
-        projects = [p for p in projects if not case_keys(p.get("diarienummer"), p.get("project_number"))]
-    for p in projects:
-        score = fuzz.token_sort_ratio(title, normalise_title(p.get("title")))
-        if not title or score < TITLE_MIN_SCORE:
-            continue
+    if not title:
+        return found
+    numbered = case_keys(doc.get("diarienummer"), doc.get("project_number"))
+    candidates = index.unnumbered if numbered else range(len(index.rows))  # never across two case numbers
+    titles = [index.titles[i] for i in candidates]
+    hits = process.extract(title, titles, scorer=fuzz.token_sort_ratio, score_cutoff=TITLE_MIN_SCORE,
+                           limit=None, processor=None)
+    for _, score, at in sorted(hits, key=lambda hit: hit[2]):  # in project order, as one loop over them
+        p = index.rows[candidates[at]]
         evidence = f"title {doc['title']!r} ~ {p.get('title')!r} ({score:.0f})"
         if doc.get("owner") and p.get("owner"):
             owner = fuzz.token_set_ratio(_words(doc["owner"]), _words(p["owner"]))
@@ -98,20 +120,20 @@ def link_for(doc: dict[str, Any], projects: list[dict[str, Any]]) -> list[dict[s
     return found
 
 
-def _by_identity_key(doc: dict[str, Any], projects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _by_identity_key(doc: dict[str, Any], index: _Projects) -> list[dict[str, Any]]:
     """Projects sharing the document's case number, else its name key (title, owner, programme period)."""
     cases = set(case_keys(doc.get("diarienummer"), doc.get("project_number")))
-    found = [_link(doc, p, "case_number", 100.0, f"identity key {', '.join(sorted(shared))}")
-             for p in projects if (shared := cases & set(case_keys(p.get("diarienummer"), p.get("project_number"))))]
+    hits = sorted({i for case in cases for i in index.by_case.get(case, [])})
+    found = [_link(doc, index.rows[i], "case_number", 100.0, f"identity key {', '.join(sorted(cases & index.cases[i]))}")
+             for i in hits]
     if found or cases:
         return found  # a document with a case number joins by name only projects without one (link_for)
     period = programme_period_of(None, None, None, None, doc.get("period_start"))[0]
     key = name_key(doc.get("title"), doc.get("owner"), period, doc.get("period_start")) if period else None
     if key is None or not key.key.startswith("name:"):
         return []
-    return [_link(doc, p, "name_key", 100.0, f"identity key {key.key}") for p in projects
-            if (pk := name_key(p.get("title"), p.get("owner"), p.get("programme_period"), p.get("period_start")))
-            and pk.key == key.key]
+    return [_link(doc, index.rows[i], "name_key", 100.0, f"identity key {key.key}")
+            for i in index.by_name.get(key.key, [])]
 
 
 def _link(doc: dict[str, Any], project: dict[str, Any], method: str, score: float, evidence: str) -> dict[str, Any]:
@@ -139,7 +161,8 @@ def rebuild_links(db: Any) -> dict[str, int]:
     conn: sqlite3.Connection = db.conn
     projects = _rows(conn, "select id, document_id, title, owner, diarienummer, project_number, programme_period, "
                            "period_start from projects") if _exists(conn, "projects") else []
-    links = [link for doc in _documents(conn) for link in link_for(doc, projects)]
+    index = _Projects(projects)  # keys and titles of every project once, not once per document
+    links = [link for doc in _documents(conn) for link in link_for(doc, index)]
     by_id = {p["id"]: p for p in projects}
     pairs = []
     for link in links:
