@@ -112,7 +112,7 @@ def _scores(doc: Document, header: Header | None, data: dict[str, Any]) -> tuple
     head = doc.text[: data["head_chars"]]
     if header is not None:
         add("project_page", structure["header_block"], f"header block ({len(header.fields)} labels)")
-    elif ID_TITLE_RE.search(head[:600]):
+    elif ID_TITLE_RE.search(head[:600]) or _id_title_below_chrome(doc):
         add("project_page", structure["id_title_line"], "id-title line")
     talk = min(_presentation_score(doc), structure["presentation_score_max"])
     if talk:
@@ -123,6 +123,14 @@ def _scores(doc: Document, header: Header | None, data: dict[str, Any]) -> tuple
         if m:
             add(f.kind, f.weight, f"{f.id} {' '.join(m.group(0).split())[:40]!r}")
     return scores, cues
+
+
+def _id_title_below_chrome(doc: Document) -> bool:
+    """The page's title block (below cookie text, navigation and breadcrumbs) opens with a case number."""
+    from .parsers.text_layout import title_line
+
+    line = title_line(doc, None)
+    return line is not None and bool(ID_TITLE_RE.match(line.text))
 
 
 def _presentation_score(doc: Document) -> int:

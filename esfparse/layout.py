@@ -6,7 +6,7 @@ between them, stacked them on two lines, indented them as a definition list, or 
 two cells of a table row. Kinds (after unstructured's element types and docling's document items):
 
 - ``pair``: a label and its value (label and value spans, and the separator seen: ``glued``,
-  ``colon``, ``tab``, ``spaces``, ``space``, ``stacked``);
+  ``colon``, ``tab``, ``spaces``, ``space``, ``stacked``, ``cell`` for a Markdown table row);
 - ``title``: the page's title where the reader knows it (an HTML ``<h1>``);
 - ``heading``: a section heading of the vocabulary (``data/labels.json``);
 - ``list_item``: a bullet or numbered item;
@@ -177,6 +177,8 @@ def inline_pair(text: str, offset: int = 0) -> dict | None:
     """
     lead = len(text) - len(text.lstrip())
     body = text[lead:].rstrip()
+    if body[:1] in "|*_":
+        return _markdown_pair(body, offset + lead)
     m = _COLON_RE.match(body)
     if m and not m.group("label").strip().isdigit():
         label = m.group("label").strip()
@@ -203,6 +205,25 @@ def inline_pair(text: str, offset: int = 0) -> dict | None:
     if rest[:1] in "-–(/,." or _INFLECTION_RE.match(rest):
         return None  # `Region-`, `Region,` in prose, an inflected word (`Utlysningar`) are no glued labels
     return _pair(offset + lead, body, label, field, len(label), "glued")
+
+
+_MD_ROW_RE = re.compile(r"^\|\s*(?P<label>[^|]+?)\s*\|\s*(?P<value>[^|]*?)\s*\|?$")  # | Label | Value |
+_MD_BOLD_RE = re.compile(r"^(?P<mark>\*\*|__)(?P<label>[^*_]+?)(?P=mark)\s*(?P<value>.*)$")  # **Label:** value
+
+
+def _markdown_pair(body: str, start: int) -> dict | None:
+    """A pair as Markdown writes it (html2text, pandoc): a table row or a bold label."""
+    m = _MD_ROW_RE.match(body) or _MD_BOLD_RE.match(body)
+    if m is None or not m.group("value"):
+        return None
+    label = m.group("label").strip("*_ ").rstrip(":").strip("*_ ")
+    field = known_label(label)
+    if field is None:
+        return None
+    sep = "cell" if body[0] == "|" else "colon" if ":" in m.group("label") else "space"
+    vstart = start + m.start("value")
+    return {"kind": "pair", "label": label, "field": field, "sep": sep, "value_start": vstart,
+            "value_end": vstart + len(m.group("value"))}
 
 
 def _split_label_pair(lines: list[Line], i: int) -> dict | None:

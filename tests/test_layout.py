@@ -28,6 +28,9 @@ def pairs(text: str) -> dict[str, str]:
     pytest.param("Beviljat ESF-stöd4 512 300 kr", "esf_grant", "4 512 300 kr", "glued", id="glued-2007"),
     pytest.param("      Projektnummer:         2019/00446", "project_number", "2019/00446", "colon", id="w3m-table-row"),
     pytest.param("Start date: 1 September 2023", "period_start", "1 September 2023", "colon", id="kohesio"),
+    pytest.param("| Projektägare | Göteborgs stad |", "owner", "Göteborgs stad", "cell", id="markdown-table-row"),
+    pytest.param("**Projektägare:** Göteborgs stad", "owner", "Göteborgs stad", "colon", id="markdown-bold-colon"),
+    pytest.param("**Region** Västsverige", "region", "Västsverige", "space", id="markdown-bold-label"),
 ])
 def test_inline_pairs(line: str, field: str, value: str, sep: str) -> None:
     pair = inline_pair(line)
@@ -135,3 +138,22 @@ def test_every_pdf_pair_span_is_its_text(tmp_path: Path) -> None:
         for f in header.fields:
             assert " ".join(doc.text[f.start:f.end].split()) == f.value
             assert doc.page_at(f.start) is not None
+
+
+def test_case_number_title_below_site_chrome_is_a_project_page() -> None:
+    from esfparse.classify import classify
+
+    cookie = "Vi använder kakor (cookies) för att webbplatsen ska fungera och för besöksstatistik. " * 8
+    text = (f"{cookie}\n\nStart\nProjektbanken\nUtlysningar\nOm oss\nStart › Projekt › 25-023-S02 - Arbetscoacher\n"
+            "25-023-S02 - Arbetscoacher\n\nProjektet syftar till att stärka etableringsmöjligheterna för personer "
+            "som står långt från arbetsmarknaden.\n")
+    assert classify(Document(text)) == "project_page"
+
+
+def test_slide_number_is_not_a_title() -> None:
+    from esfparse.pipeline import extract_document
+
+    text = ("1 / 11\n\nEuropean Social Fund in Sweden and Drop-outs\n\nThe ESF Council funds projects. "
+            "Young people who leave school early get support.\n")
+    record = extract_document(Document(text)).record
+    assert (record.kind, record.title) == ("presentation", "European Social Fund in Sweden and Drop-outs")
