@@ -105,3 +105,18 @@ def test_sentences_without_a_cue_are_not_tokenised(monkeypatch: pytest.MonkeyPat
     text = "Projektet vänder sig till unga. Målet är arbete. Det sker i samverkan med Skolverket."
     assert [r.name for r in find_relations(text)] == ["Skolverket"]
     assert calls == ["Det sker i samverkan med Skolverket."]
+
+
+def test_work_grows_linearly_with_cues_in_one_long_sentence() -> None:
+    import time
+
+    def run(n: int) -> float:
+        text = "Projektet drivs " + "i samverkan med Skolverket och Region Skåne, " * n + "slut."
+        start = time.perf_counter()
+        found = find_relations(text)
+        assert sum(r.name == "Skolverket" for r in found) >= n - 1
+        return time.perf_counter() - start
+
+    run(20)
+    small, large = min(run(100) for _ in range(3)), min(run(400) for _ in range(3))
+    assert large < small * 4 * 3  # four times the input: about four times the time, never sixteen

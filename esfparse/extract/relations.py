@@ -38,6 +38,7 @@ __all__ = ["ROLES", "Relation", "find_relations"]
 ROLES = ("owner", "partner", "co_financier", "funder", "target_authority", "venue", "mentioned")
 _ENDS = frozenset(".;:!?")
 _MAX_ITEM = 12  # tokens: an item longer than this is a clause, not a name
+_WINDOW = 80  # tokens read after a cue (and 40 before it): work per cue is bounded, so a run stays linear
 
 
 @dataclass(frozen=True)
@@ -281,8 +282,8 @@ def _municipalities_follow(st: _Sentence, pos: int, stop: int) -> bool:
 # ---------------------------------------------------------------- one sentence
 def _clause_start(st: _Sentence, cue_start: int) -> int:
     """Start of the clause before a cue that takes its organisations before it (`X medfinansierar`)."""
-    i = cue_start
-    while i > 0 and st.word(i - 1) not in (",", ";", ":") and st.lower(i - 1) not in ("att", "som", "där"):
+    i, limit = cue_start, max(0, cue_start - _WINDOW // 2)
+    while i > limit and st.word(i - 1) not in (",", ";", ":") and st.lower(i - 1) not in ("att", "som", "där"):
         i -= 1
     if st.lower(i) in ("det", "även", "också") and st.lower(i + 1) in ("är", "har"):
         i += 2
@@ -317,7 +318,7 @@ def _sentence_relations(text: str, s: int, e: int, owner: str | None,
             spans = [(_clause_start(st, cs), cs)]
         else:
             cleft = _cleft(st, cs) if role == "partner" else None
-            spans = [(ce, len(st.rt.words))] + ([cleft] if cleft else [])
+            spans = [(ce, min(len(st.rt.words), ce + _WINDOW))] + ([cleft] if cleft else [])
         for a, b in spans:
             last = a
             for item, end in _enumeration(st, a, b, bodies, inner):
