@@ -172,7 +172,10 @@ def _contacts(r: Record, doc: Document | None) -> Iterator[Problem]:
 # ---------------------------------------------------------------- completeness
 
 def _completeness(r: Record, doc: Document | None) -> Iterator[Problem]:
-    if r.kind == "unknown":
+    if r.kind == "unknown" and r.kind_reason and r.kind_reason.startswith("no sign of ESF material"):
+        yield problem("classify.not_esf", f"Stored as unknown: {r.kind_reason}; nothing was extracted.",
+                      evidence=_tail(doc))
+    elif r.kind == "unknown":
         yield problem("parse.unknown_genre", "No genre cue (header labels, slide or talk, report or call "
                       "wording) and nothing ESF-related; the entities it names are kept.", evidence=_tail(doc))
     if r.truncated:

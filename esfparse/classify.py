@@ -71,6 +71,32 @@ def genre_data() -> dict[str, Any]:
     return raw
 
 
+# ---------------------------------------------------------------- the not-ESF gate
+
+NOT_ESF = "no sign of ESF material (no project-bank header or identifier, no ESF, programme or labour-market word)"
+_DOMAIN_MIN = 2  # distinct labour-market words that make a text ESF material without an ESF cue
+
+
+@lru_cache(maxsize=1)
+def _domain_re() -> re.Pattern[str]:
+    rows = resources.files("esfparse").joinpath("data", "esf_vocabulary.csv").read_text(encoding="utf-8")
+    patterns = [line.split(",", 1)[0] for line in rows.splitlines()[1:] if line.strip()]
+    return re.compile("|".join(f"({p})" for p in patterns), re.IGNORECASE)
+
+
+def esf_sign(doc: Document, header: Header | None) -> str | None:
+    """What marks the text as ESF material (a header, an identifier, an ESF cue, labour-market words), or None."""
+    if header is not None:
+        return "a project-bank header"
+    if ID_TITLE_RE.search(doc.text[:600]):
+        return "a project-bank identifier"
+    cue = is_esf_related(doc)
+    if cue:
+        return repr(cue)
+    found = {next(i for i, g in enumerate(m.groups()) if g) for m in _domain_re().finditer(doc.text[:50000])}
+    return f"{len(found)} labour-market words" if len(found) >= _DOMAIN_MIN else None
+
+
 def classify(doc: Document, header: Header | None = None) -> str:
     """`project_page`, `presentation`, `report`, `call` or `unknown`."""
     return classify_genre(doc, header).kind
@@ -80,6 +106,8 @@ def classify_genre(doc: Document, header: Header | None = None) -> Genre:
     """The kind with its confidence and reason, from the genre evidence of `data/genres.json`."""
     data = genre_data()
     header = header if header is not None else read_header(doc)
+    if esf_sign(doc, header) is None:
+        return Genre("unknown", 1.0, NOT_ESF)
     scores, cues = _scores(doc, header, data)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
     (best, top), (_, second) = ranked[0], ranked[1]

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .checks import check, cut_off_values
-from .classify import classify_genre
+from .classify import NOT_ESF, classify_genre
 from .document import Document
 from .errors import PROBLEM_CODES, EsfparseError, UnreadableDocument
 from .models import DocumentInfo, Extraction, Problem, Record
@@ -32,6 +32,8 @@ def parse(doc: Document) -> tuple[Record, list[Problem]]:
     """Parse a Document into a validated Record plus the problems met on the way."""
     header = read_header(doc)
     genre = classify_genre(doc, header)
+    if genre.reason == NOT_ESF:  # not ESF material: nothing is extracted from it
+        return _validate({"kind": "unknown", "kind_confidence": genre.confidence, "kind_reason": genre.reason})
     if genre.kind == "project_page":
         data = parse_project_page(doc, header)
     elif genre.kind == "call":

@@ -370,3 +370,46 @@ def test_random_names_and_prefixes_never_cost_another_file(tmp_path_factory: Any
     assert f"{folder}/good.txt" in paths
     assert (shown(odd) in paths) != (shown(odd) in failed)  # stored, or one failure row: never lost
     assert (result.exit_code == 1) == bool(failed)
+
+
+# ---------------------------------------------------------------- 6. not every text is ESF
+
+RECIPE = """Mormors kanelbullar
+
+Ingredienser
+- 50 g jäst
+- 5 dl mjölk
+- 150 g smör
+- 1 dl socker
+- 14 dl vetemjöl
+
+Gör så här
+Smält smöret och häll i mjölken. Värm till fingervarmt och rör ut jästen i lite av degvätskan.
+Tillsätt socker, kardemumma och nästan allt mjöl. Låt degen jäsa under bakduk i 30 minuter i Uppsala.
+Kavla ut degen, bred på fyllningen och rulla ihop. Grädda mitt i ugnen, 250 grader, i 5-6 minuter.
+Mormor sa alltid: – Bullarna ska vara gyllenbruna!
+Tack!
+"""
+
+
+def test_a_swedish_recipe_is_not_esf_material(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, **{"kanelbullar.txt": RECIPE.encode("utf-8")})
+    result, con = ingest(folder)
+    assert result.exit_code == 0
+    assert con.execute("select kind, title from documents where path like '%kanelbullar.txt'").fetchall() == [
+        ("unknown", None)]
+    assert con.execute("select count(*) from presentations").fetchone()[0] == 0
+    assert con.execute("select count(*) from project_municipalities where document_id = (select sha256 from "
+                       "documents where path like '%kanelbullar.txt')").fetchone()[0] == 0
+    assert [c for (c,) in con.execute("select code from problems")] == ["classify.not_esf"]
+
+
+@pytest.mark.parametrize("folder", ["raw", "heldout/raw", "real/raw", "html", "pdf"])
+def test_every_corpus_document_shows_a_sign_of_esf(folder: str) -> None:
+    from esfparse.classify import esf_sign
+    from esfparse.parsers.header import read_header
+    from esfparse.readers import read
+
+    docs = sorted((CORPUS / folder).glob("*.*"))
+    unsigned = [p.name for p in docs if p.suffix != ".md" and esf_sign(d := read(p), read_header(d)) is None]
+    assert docs and unsigned == []
