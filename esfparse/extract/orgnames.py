@@ -120,6 +120,7 @@ def _folded_forms() -> dict[str, KnownOrganisation]:
     return {f.casefold(): o for f, o in _org_forms()[0].items() if " " in f}
 
 
+@lru_cache(maxsize=8192)  # pure in its arguments; names recur through a document
 def lookup_organisation(name: str) -> KnownOrganisation | None:
     """The known organisation a written form names, genitive allowed (`Skolverkets`, `Dua`).
 
@@ -191,6 +192,7 @@ def _organised(name: str, bare: bool = True) -> bool:
             and resolve_municipality(name) is None and resolve_region(name) is None)
 
 
+@lru_cache(maxsize=8192)  # pure in its arguments; names recur through a document
 def _is_org_phrase(phrase: str, bare: bool = True) -> bool:
     """True when the whole phrase is an organisation (`Skolverket`, `Region Skåne`, `SPeL`)."""
     phrase = phrase.strip()

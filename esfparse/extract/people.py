@@ -502,9 +502,17 @@ def speaks_at(text: str, pos: int) -> bool:
     return bool(_patterns().verb_after.match(text, pos))
 
 
+@lru_cache(maxsize=1)
+def _list_heads() -> tuple[str, ...]:
+    return tuple({w.split()[0] for w in cue_words("list_cue")})
+
+
 def _in_list(text: str, start: int) -> bool:
     """True when a list cue (`I panelen satt`) opens the sentence the name stands in."""
     window = text[max(0, start - 300):start]
+    lowered = window.casefold()
+    if not any(head in lowered for head in _list_heads()):  # the cue's first word is not there: no cue
+        return False
     cues = list(_patterns().list_cue.finditer(window))
     return bool(cues) and not _LIST_END_RE.search(window, cues[-1].end())
 
