@@ -225,8 +225,8 @@ def cut_off_values(r: Record, doc: Document | None) -> tuple[Record, list[Proble
     """The record without the numbers the end of the text cuts off, and the problems saying so.
 
     A text that ends on the line of a header value ends inside the header: the record is
-    truncated. A number on that line followed by more digits (``Beviljat ESF-stöd`` / ``8 6`` cut
-    from ``8 625 810``) was read from part of the figure: it is dropped. Any other value on that
+    truncated. A number on that line followed by more digits (``Beviljat ESF-stöd`` / ``4 3`` cut
+    from ``4 312 500``) was read from part of the figure: it is dropped. Any other value on that
     line may be cut as well: it is kept, with a warning naming its field.
     """
     if doc is None or r.kind != "project_page" or not doc.text.strip():

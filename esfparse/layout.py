@@ -354,7 +354,7 @@ def _is_heading(text: str) -> bool:
 def is_furniture(text: str) -> bool:
     """True for a line of site or page chrome (cookie text, navigation, breadcrumbs, page numbers).
 
-    >>> [is_furniture(t) for t in ("1 / 11", "Start › Projekt › merit.nu", "Projektet startar 2020.")]
+    >>> [is_furniture(t) for t in ("1 / 11", "Start › Projekt › Exempelprojektet", "Projektet startar 2020.")]
     [True, True, False]
     """
     text = " ".join(text.split())

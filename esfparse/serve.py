@@ -371,7 +371,7 @@ def _source_cell(row: Any, value: Any, column: str, table: str | None, database:
 
 
 MONEY_SUFFIXES = ("_sek", "_eur", "_sek_equiv", "_sek_incl_converted")
-GROUPING = "\u202f"  # narrow no-break space: the Swedish digit grouping (8 625 810), never broken across lines
+GROUPING = "\u202f"  # narrow no-break space: the Swedish digit grouping (1 234 567), never broken across lines
 
 
 def group_digits(value: int | float) -> str:

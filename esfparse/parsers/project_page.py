@@ -266,6 +266,11 @@ def _prose_relations(doc: Document, out: dict[str, Any], sections: list[Section]
     """Relations from the sections' sentences; partners and co-financiers from them when no list gives them."""
     found = [r for sec in sections for r in find_relations(
         doc.text, sec.evidence.start, sec.evidence.end, owner=out.get("owner"), is_place=_is_place)]
+    set_relations(doc, out, found)
+
+
+def set_relations(doc: Document, out: dict[str, Any], found: list) -> None:
+    """Store `found` relations in `out`, and partners / co-financiers from them unless a list gave them."""
     out["relations"] = [Relation(name=r.name, role=r.role, cue=r.cue, reason=r.reason,  # type: ignore[arg-type]
                                  evidence=doc.evidence(r.start, r.end),
                                  sentence=doc.evidence(r.sentence_start, r.sentence_end)) for r in found]

@@ -19,9 +19,10 @@ from ..extract import dates, money
 from ..extract.counted import noun_class
 from ..extract.places import resolve_municipality
 from ..extract.relations import find_relations
-from ..models import Goal, OrganisationRef, Person, Relation
+from ..models import Goal, OrganisationRef, Person
 from ..nlp import split_sentences
 from .presentation import parse_presentation
+from .project_page import set_relations
 
 _MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 _REPORT_WORDS = r"Slutrapport|Slutredovisning|Slututvärdering|Utvärdering|Sammanfattning|Projektnummer|Diarienummer" \
@@ -111,18 +112,7 @@ def _relations(doc: Document, out: dict[str, Any]) -> None:
     """Partners and co-financiers from the relation sentences; every named body among the organisations."""
     found = find_relations(doc.text, 0, len(doc.text), owner=out.get("owner"),
                            is_place=lambda name: resolve_municipality(name) is not None)
-    out["relations"] = [Relation(name=r.name, role=r.role, cue=r.cue, reason=r.reason,  # type: ignore[arg-type]
-                                 evidence=doc.evidence(r.start, r.end),
-                                 sentence=doc.evidence(r.sentence_start, r.sentence_end)) for r in found]
-    for key, role in (("partners", "partner"), ("co_financiers", "co_financier")):
-        names: dict[str, OrganisationRef] = {}
-        for r in found:
-            if r.role == role and r.name.casefold() not in names:
-                names[r.name.casefold()] = OrganisationRef(name=r.name, role=role, source="text",  # type: ignore[arg-type]
-                                                           evidence=doc.evidence(r.start, r.end))
-        out[key] = list(names.values())
-        if names:
-            out.setdefault("list_source", {})[key] = "text"
+    set_relations(doc, out, found)
     orgs = out["organisations"]
     seen = {o.name.casefold() for o in orgs}
     named = [(out.get("owner"), out["evidence"].get("owner"))]
