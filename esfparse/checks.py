@@ -30,12 +30,32 @@ _PROGRAMMES = {
 }
 # Which programme period each project-bank layout was published for (kohesio and prose pages state
 # theirs, if at all, in `programme_period`).
-LAYOUT_PROGRAMME = {"esf2007": "2007-2013", "esf2014": "2014-2020", "label_colon": "2014-2020",
-                     "esfplus": "2021-2027"}
+LAYOUT_PROGRAMME = {
+    "esf2007": "2007-2013",
+    "esf2014": "2014-2020",
+    "label_colon": "2014-2020",
+    "esfplus": "2021-2027",
+}
 # Header fields every complete page of a layout has.
 _REQUIRED = {
-    "esf2007": ("title", "owner", "esf_grant_sek", "total_budget_sek", "period_start", "period_end", "region"),
-    "esf2014": ("title", "owner", "esf_grant_sek", "total_budget_sek", "period_start", "period_end", "region"),
+    "esf2007": (
+        "title",
+        "owner",
+        "esf_grant_sek",
+        "total_budget_sek",
+        "period_start",
+        "period_end",
+        "region",
+    ),
+    "esf2014": (
+        "title",
+        "owner",
+        "esf_grant_sek",
+        "total_budget_sek",
+        "period_start",
+        "period_end",
+        "region",
+    ),
     "label_colon": ("title", "owner", "period_start", "period_end"),
     "esfplus": ("title", "owner", "period_start", "period_end"),
     "kohesio": ("title", "period_start", "period_end", "total_budget_eur"),
@@ -52,15 +72,38 @@ _PERIOD_RE = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{4})")  # `2021-2027`, `2014
 RATE_BELOW = 0.10
 RATE_ABOVE = 0.02
 # Kinds each rule family applies to; a rule is never run on a document outside its scope.
-SCOPES = {"money": ("project_page", "report"), "period": ("project_page", "report"),
-          "header": ("project_page",), "place": ("project_page", "report", "call")}
+SCOPES = {
+    "money": ("project_page", "report"),
+    "period": ("project_page", "report"),
+    "header": ("project_page",),
+    "place": ("project_page", "report", "call"),
+}
 # Header fields of a project page: a page with a project-bank layout stating none of them came out empty.
-HEADER_FIELDS = ("owner", "esf_grant_sek", "total_budget_sek", "esf_grant_eur", "total_budget_eur", "period_start",
-                 "period_end", "region", "programme_area", "phase", "diarienummer", "project_number", "fund",
-                 "programme_period", "planned_participants", "participants", "contact_person", "email")
+HEADER_FIELDS = (
+    "owner",
+    "esf_grant_sek",
+    "total_budget_sek",
+    "esf_grant_eur",
+    "total_budget_eur",
+    "period_start",
+    "period_end",
+    "region",
+    "programme_area",
+    "phase",
+    "diarienummer",
+    "project_number",
+    "fund",
+    "programme_period",
+    "planned_participants",
+    "participants",
+    "contact_person",
+    "email",
+)
 
 
-def problem(code: str, message: str, field: str | None = None, evidence: Evidence | None = None) -> Problem:
+def problem(
+    code: str, message: str, field: str | None = None, evidence: Evidence | None = None
+) -> Problem:
     """A Problem with the severity its code has in PROBLEM_CODES."""
     severity = PROBLEM_CODES[code][0]
     return Problem(code=code, severity=severity, message=message, field=field, evidence=evidence)  # type: ignore[arg-type]
@@ -68,13 +111,21 @@ def problem(code: str, message: str, field: str | None = None, evidence: Evidenc
 
 # ---------------------------------------------------------------- money
 
+
 def _money(r: Record, doc: Document | None) -> Iterator[Problem]:
-    for currency, grant, budget in (("SEK", r.esf_grant_sek, r.total_budget_sek),
-                                    ("EUR", r.esf_grant_eur, r.total_budget_eur)):
+    for currency, grant, budget in (
+        ("SEK", r.esf_grant_sek, r.total_budget_sek),
+        ("EUR", r.esf_grant_eur, r.total_budget_eur),
+    ):
         if grant is not None and budget is not None and grant > budget:
             field = f"esf_grant_{currency.lower()}"
-            yield problem("money.grant_exceeds_budget", f"ESF grant {_amount(grant)} {currency} is larger than "
-                          f"the total budget {_amount(budget)} {currency}.", field, r.evidence.get(field))
+            yield problem(
+                "money.grant_exceeds_budget",
+                f"ESF grant {_amount(grant)} {currency} is larger than "
+                f"the total budget {_amount(budget)} {currency}.",
+                field,
+                r.evidence.get(field),
+            )
     yield from _rates(r)
 
 
@@ -82,19 +133,39 @@ def _rates(r: Record) -> Iterator[Problem]:
     derived, stated = r.cofinancing_rate_derived, r.union_cofinancing_rate
     grant_field = "esf_grant_sek" if r.esf_grant_sek is not None else "esf_grant_eur"
     if derived is not None and not derived > 0:  # > 1 is already grant_exceeds_budget
-        yield problem("money.cofinancing_out_of_range", f"Grant/budget gives a co-financing rate of {derived:.1%}, "
-                      "outside (0, 1].", "cofinancing_rate_derived", r.evidence.get(grant_field))
+        yield problem(
+            "money.cofinancing_out_of_range",
+            f"Grant/budget gives a co-financing rate of {derived:.1%}, outside (0, 1].",
+            "cofinancing_rate_derived",
+            r.evidence.get(grant_field),
+        )
     if stated is not None and not 0 < stated <= 1:
-        yield problem("money.cofinancing_out_of_range", f"Stated co-financing rate {stated:.0%} is outside (0, 1].",
-                      "union_cofinancing_rate", r.evidence.get("union_cofinancing_rate"))
-    elif derived is not None and stated is not None and 0 < derived <= 1 and not (
-            stated - RATE_BELOW <= derived <= stated + RATE_ABOVE):
-        why = ("more than the Union share alone: the grant may include national co-financing, or an amount is "
-               "misread" if derived > stated else f"more than {RATE_BELOW:.0%} below it, more than eligible-cost "
-               "budgeting explains: check the amounts")
-        yield problem("money.cofinancing_mismatch", f"Grant/budget gives {derived:.1%}, but the page states a "
-                      f"Union co-financing rate of {stated:.0%}: {why}.", "union_cofinancing_rate",
-                      r.evidence.get("union_cofinancing_rate"))
+        yield problem(
+            "money.cofinancing_out_of_range",
+            f"Stated co-financing rate {stated:.0%} is outside (0, 1].",
+            "union_cofinancing_rate",
+            r.evidence.get("union_cofinancing_rate"),
+        )
+    elif (
+        derived is not None
+        and stated is not None
+        and 0 < derived <= 1
+        and not (stated - RATE_BELOW <= derived <= stated + RATE_ABOVE)
+    ):
+        why = (
+            "more than the Union share alone: the grant may include national co-financing, or an amount is "
+            "misread"
+            if derived > stated
+            else f"more than {RATE_BELOW:.0%} below it, more than eligible-cost "
+            "budgeting explains: check the amounts"
+        )
+        yield problem(
+            "money.cofinancing_mismatch",
+            f"Grant/budget gives {derived:.1%}, but the page states a "
+            f"Union co-financing rate of {stated:.0%}: {why}.",
+            "union_cofinancing_rate",
+            r.evidence.get("union_cofinancing_rate"),
+        )
 
 
 def _amount(value: float) -> str:
@@ -103,11 +174,16 @@ def _amount(value: float) -> str:
 
 # ---------------------------------------------------------------- period
 
+
 def _period(r: Record, doc: Document | None) -> Iterator[Problem]:
     start, end = r.period_start, r.period_end
     if start and end and end < start:
-        yield problem("period.end_before_start", f"The project ends {end} before it starts {start}.",
-                      "period_end", r.evidence.get("period_end"))
+        yield problem(
+            "period.end_before_start",
+            f"The project ends {end} before it starts {start}.",
+            "period_end",
+            r.evidence.get("period_end"),
+        )
     programme = _programme(r)
     if programme is None:
         return
@@ -115,9 +191,13 @@ def _period(r: Record, doc: Document | None) -> Iterator[Problem]:
     lo, hi = date(first, 1, 1), date(eligible, 12, 31)
     for field, value in (("period_start", start), ("period_end", end)):
         if value is not None and not lo <= value <= hi:
-            yield problem("period.outside_programme", f"{field.replace('_', ' ').capitalize()} {value} lies outside "
-                          f"the {name} programme period (projects run {lo.year}–{hi.year}).",
-                          field, r.evidence.get(field))
+            yield problem(
+                "period.outside_programme",
+                f"{field.replace('_', ' ').capitalize()} {value} lies outside "
+                f"the {name} programme period (projects run {lo.year}–{hi.year}).",
+                field,
+                r.evidence.get(field),
+            )
 
 
 def _programme(r: Record) -> tuple[str, tuple[int, int, int]] | None:
@@ -131,14 +211,23 @@ def _programme(r: Record) -> tuple[str, tuple[int, int, int]] | None:
 
 # ---------------------------------------------------------------- places and contacts
 
+
 def _places(r: Record, doc: Document | None) -> Iterator[Problem]:
     for m in r.municipalities:
         if m.code is None:
-            yield problem("place.unknown_municipality", f"Municipality {m.as_written!r} resolves to no "
-                          "SCB municipality code.", "municipalities", m.evidence)
+            yield problem(
+                "place.unknown_municipality",
+                f"Municipality {m.as_written!r} resolves to no SCB municipality code.",
+                "municipalities",
+                m.evidence,
+            )
     if r.region and not r.region_nuts2 and not r.national and resolve_region(r.region) is None:
-        yield problem("place.unknown_region", f"Region {r.region!r} resolves to no NUTS-2 area.", "region",
-                      r.evidence.get("region"))
+        yield problem(
+            "place.unknown_region",
+            f"Region {r.region!r} resolves to no NUTS-2 area.",
+            "region",
+            r.evidence.get("region"),
+        )
     yield from _region_mismatch(r)
 
 
@@ -149,9 +238,14 @@ def _region_mismatch(r: Record) -> Iterator[Problem]:
     if not outside:
         return
     names = ", ".join(dict.fromkeys(f"{m.name or m.as_written} ({m.nuts2_code})" for m in outside))
-    yield problem("place.region_mismatch", f"{len(outside)} of {len(r.municipalities)} municipalities lie outside "
-                  f"region {r.region} ({r.region_nuts2}): {names}. A project may span two regions; check the "
-                  "region or the list.", "municipalities", outside[0].evidence)
+    yield problem(
+        "place.region_mismatch",
+        f"{len(outside)} of {len(r.municipalities)} municipalities lie outside "
+        f"region {r.region} ({r.region_nuts2}): {names}. A project may span two regions; check the "
+        "region or the list.",
+        "municipalities",
+        outside[0].evidence,
+    )
 
 
 def _contacts(r: Record, doc: Document | None) -> Iterator[Problem]:
@@ -165,34 +259,57 @@ def _contacts(r: Record, doc: Document | None) -> Iterator[Problem]:
         if value in seen or is_valid_email(value):
             continue
         seen.add(value)
-        yield problem("contact.malformed_email", f"E-mail address {value!r} is malformed (not name@domain.tld "
-                      "in ASCII).", field, ev)
+        yield problem(
+            "contact.malformed_email",
+            f"E-mail address {value!r} is malformed (not name@domain.tld in ASCII).",
+            field,
+            ev,
+        )
 
 
 # ---------------------------------------------------------------- completeness
 
+
 def _completeness(r: Record, doc: Document | None) -> Iterator[Problem]:
-    if r.kind == "unknown" and r.kind_reason and r.kind_reason.startswith("no sign of ESF material"):
-        yield problem("classify.not_esf", f"Stored as unknown: {r.kind_reason}; nothing was extracted.",
-                      evidence=_tail(doc))
+    if (
+        r.kind == "unknown"
+        and r.kind_reason
+        and r.kind_reason.startswith("no sign of ESF material")
+    ):
+        yield problem(
+            "classify.not_esf",
+            f"Stored as unknown: {r.kind_reason}; nothing was extracted.",
+            evidence=_tail(doc),
+        )
     elif r.kind == "unknown":
-        yield problem("parse.unknown_genre", "No genre cue (header labels, slide or talk, report or call "
-                      "wording) and nothing ESF-related; the entities it names are kept.", evidence=_tail(doc))
+        yield problem(
+            "parse.unknown_genre",
+            "No genre cue (header labels, slide or talk, report or call "
+            "wording) and nothing ESF-related; the entities it names are kept.",
+            evidence=_tail(doc),
+        )
     if r.truncated:
         lost = "the rest is missing"
         if r.truncated_sections:
             lost = f"cut off in or before: {', '.join(r.truncated_sections)}"
         yield problem("doc.truncated", f"The text stops mid-sentence; {lost}.", evidence=_tail(doc))
-    if r.truncated and not r.sections or r.kind not in SCOPES["header"]:
+    if (r.truncated and not r.sections) or r.kind not in SCOPES["header"]:
         return  # cut off inside the header: the missing fields are lost, not missing; other kinds have no header
     if r.layout in _REQUIRED and all(getattr(r, f, None) in (None, "") for f in HEADER_FIELDS):
-        yield problem("header.empty", f"A {r.layout} project page, but no header field came out (owner, money, "
-                      "period, region ...): the header is in a form the reader does not know.", evidence=_head(doc))
+        yield problem(
+            "header.empty",
+            f"A {r.layout} project page, but no header field came out (owner, money, "
+            "period, region ...): the header is in a form the reader does not know.",
+            evidence=_head(doc),
+        )
         return
     for field in _REQUIRED.get(r.layout or "", ()):
         if getattr(r, field, None) is None:
-            yield problem("header.missing_field", f"Header field {field} is missing; every complete "
-                          f"{r.layout} page has it.", field)
+            yield problem(
+                "header.missing_field",
+                f"Header field {field} is missing; every complete {r.layout} page has it.",
+                field,
+            )
 
 
 def _head(doc: Document | None) -> Evidence | None:
@@ -233,7 +350,9 @@ def cut_off_values(r: Record, doc: Document | None) -> tuple[Record, list[Proble
         return r, []
     text = doc.text.rstrip()
     last = text.rfind("\n") + 1
-    at_end = sorted((name, ev) for name, ev in r.evidence.items() if ev.end > last and ev.start >= last)
+    at_end = sorted(
+        (name, ev) for name, ev in r.evidence.items() if ev.end > last and ev.start >= last
+    )
     if not at_end:
         return r, []
     update: dict[str, Any] = {"truncated": True}  # `_completeness` says so (doc.truncated)
@@ -243,16 +362,29 @@ def cut_off_values(r: Record, doc: Document | None) -> tuple[Record, list[Proble
         if value is None:
             continue
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        shown_value = text[ev.start:].strip()
+        shown_value = text[ev.start :].strip()
         if number and _DIGIT_AFTER_RE.match(text, ev.end):
             update[name] = None
             if name in _DERIVED_FROM:
                 update["cofinancing_rate_derived"] = None
-            found.append(problem("doc.truncated", f"The text ends inside the value of {name} ({shown_value!r}): "
-                                 "only part of the figure is there, so it is not stored.", name, ev))
+            found.append(
+                problem(
+                    "doc.truncated",
+                    f"The text ends inside the value of {name} ({shown_value!r}): "
+                    "only part of the figure is there, so it is not stored.",
+                    name,
+                    ev,
+                )
+            )
         else:
-            found.append(problem("doc.truncated", f"The text ends at the value of {name} ({shown_value!r}): it "
-                                 "may be cut off.", name, ev))
+            found.append(
+                problem(
+                    "doc.truncated",
+                    f"The text ends at the value of {name} ({shown_value!r}): it may be cut off.",
+                    name,
+                    ev,
+                )
+            )
     evidence = {k: v for k, v in r.evidence.items() if not (k in update and update[k] is None)}
     return r.model_copy(update={**update, "evidence": evidence}), found
 
@@ -275,9 +407,19 @@ def in_scope(code: str, kind: str) -> bool:
 # Values two snapshots of one project must agree on; a tuple is one value under alternative fields
 # (one snapshot says `Planerat antal deltagare`, another `Antal deltagare`).
 _COMPARED: tuple[str | tuple[str, ...], ...] = (
-    "title", "owner", "esf_grant_sek", "total_budget_sek", "esf_grant_eur", "total_budget_eur", "period_start",
-    "period_end", ("planned_participants", "participants"), "union_cofinancing_rate", "region_nuts2",
-    "programme_area_code")
+    "title",
+    "owner",
+    "esf_grant_sek",
+    "total_budget_sek",
+    "esf_grant_eur",
+    "total_budget_eur",
+    "period_start",
+    "period_end",
+    ("planned_participants", "participants"),
+    "union_cofinancing_rate",
+    "region_nuts2",
+    "programme_area_code",
+)
 _KEY_NAMES = {"dnr": "diarienummer", "nr": "project number", "name": "title and owner"}
 _MAX_NAMED = 3  # other files named in one message
 
@@ -299,8 +441,9 @@ def identity_keys(r: Record) -> list[tuple[str, str]]:
     return keys_of(r.diarienummer, r.project_number, r.title, r.owner)
 
 
-def keys_of(diarienummer: str | None, project_number: str | None, title: str | None,
-            owner: str | None) -> list[tuple[str, str]]:
+def keys_of(
+    diarienummer: str | None, project_number: str | None, title: str | None, owner: str | None
+) -> list[tuple[str, str]]:
     """`identity_keys` from the four values it reads (for stored rows, without building a Record)."""
     keys = []
     if diarienummer:
@@ -359,8 +502,9 @@ def _value(r: Record, fields: str | tuple[str, ...]) -> tuple[str, Any]:
     return names[0], None
 
 
-def _field_conflicts(items: list[tuple[str, Record]], group: list[int],
-                     fields: str | tuple[str, ...]) -> Iterator[tuple[str, Problem]]:
+def _field_conflicts(
+    items: list[tuple[str, Record]], group: list[int], fields: str | tuple[str, ...]
+) -> Iterator[tuple[str, Problem]]:
     """One problem per file of the group whose value for `fields` other files contradict.
 
     Files are bucketed by value, so a group of n snapshots costs O(n × distinct values).
@@ -383,14 +527,23 @@ def _field_conflicts(items: list[tuple[str, Record]], group: list[int],
                 yield path, _conflict(items, found, i, named, count)
 
 
-def _conflict(items: list[tuple[str, Record]], found: dict[int, tuple[str, Any]], i: int, named: list[int],
-              count: int) -> Problem:
+def _conflict(
+    items: list[tuple[str, Record]],
+    found: dict[int, tuple[str, Any]],
+    i: int,
+    named: list[int],
+    count: int,
+) -> Problem:
     record = items[i][1]
     field, value = found[i]
     listed = ", ".join(f"{found[j][1]} in {items[j][0]}" for j in named)
     more = f" and {count - len(named)} more files" if count > len(named) else ""
-    return problem("project.conflicting_duplicate", f"{field} is {value} here but {listed}{more} "
-                   f"({_reason(record, items[named[0]][1])}).", field, record.evidence.get(field))
+    return problem(
+        "project.conflicting_duplicate",
+        f"{field} is {value} here but {listed}{more} ({_reason(record, items[named[0]][1])}).",
+        field,
+        record.evidence.get(field),
+    )
 
 
 def find_conflicting_duplicates(items: Iterable[tuple[str, Record]]) -> list[tuple[str, Problem]]:

@@ -39,7 +39,9 @@ _TALK_RE = re.compile(
       | Vill\s+du\s+veta\s+mer|Tack!?$|Frågor\?)""",
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
-_QUOTE_LINE_RE = re.compile(r"^[–—-] [A-ZÅÄÖ]", re.MULTILINE)  # a quoted speaker: `– Vi började med ...`
+_QUOTE_LINE_RE = re.compile(
+    r"^[–—-] [A-ZÅÄÖ]", re.MULTILINE
+)  # a quoted speaker: `– Vi började med ...`
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,14 @@ class _Feature:
 @lru_cache(maxsize=1)
 def genre_data() -> dict[str, Any]:
     """The genre evidence of `data/genres.json`, patterns compiled."""
-    raw = json.loads(resources.files("esfparse").joinpath("data", "genres.json").read_text(encoding="utf-8"))
+    raw = json.loads(
+        resources.files("esfparse").joinpath("data", "genres.json").read_text(encoding="utf-8")
+    )
     flags = re.IGNORECASE | re.MULTILINE
-    raw["features"] = [_Feature(f["id"], f["kind"], f["where"], f["weight"], re.compile(f["pattern"], flags))
-                       for f in raw["features"]]
+    raw["features"] = [
+        _Feature(f["id"], f["kind"], f["where"], f["weight"], re.compile(f["pattern"], flags))
+        for f in raw["features"]
+    ]
     raw["esf_re"] = re.compile("|".join(f"(?:{p})" for p in raw["esf_cues"]), re.IGNORECASE)
     return raw
 
@@ -79,7 +85,11 @@ _DOMAIN_MIN = 2  # distinct labour-market words that make a text ESF material wi
 
 @lru_cache(maxsize=1)
 def _domain_re() -> re.Pattern[str]:
-    rows = resources.files("esfparse").joinpath("data", "esf_vocabulary.csv").read_text(encoding="utf-8")
+    rows = (
+        resources.files("esfparse")
+        .joinpath("data", "esf_vocabulary.csv")
+        .read_text(encoding="utf-8")
+    )
     patterns = [line.split(",", 1)[0] for line in rows.splitlines()[1:] if line.strip()]
     return re.compile("|".join(f"({p})" for p in patterns), re.IGNORECASE)
 
@@ -93,7 +103,10 @@ def esf_sign(doc: Document, header: Header | None) -> str | None:
     cue = is_esf_related(doc)
     if cue:
         return repr(cue)
-    found = {next(i for i, g in enumerate(m.groups()) if g) for m in _domain_re().finditer(doc.text[:50000])}
+    found = {
+        next(i for i, g in enumerate(m.groups()) if g)
+        for m in _domain_re().finditer(doc.text[:50000])
+    }
     return f"{len(found)} labour-market words" if len(found) >= _DOMAIN_MIN else None
 
 
@@ -117,8 +130,12 @@ def classify_genre(doc: Document, header: Header | None = None) -> Genre:
         return Genre(best, round(top / (top + second), 2), f"{best} {top}: {why}{runner}")
     esf = is_esf_related(doc)
     if esf:
-        return Genre(data["fallback"], 0.5, f"no genre reached {data['min_score']} "
-                     f"(best {best} {top}); ESF-related ({esf!r}): read as a write-up")
+        return Genre(
+            data["fallback"],
+            0.5,
+            f"no genre reached {data['min_score']} "
+            f"(best {best} {top}); ESF-related ({esf!r}): read as a write-up",
+        )
     return Genre("unknown", 1.0, "no genre cue and nothing ESF-related")
 
 
@@ -128,7 +145,9 @@ def is_esf_related(doc: Document) -> str | None:
     return m.group(0) if m else None
 
 
-def _scores(doc: Document, header: Header | None, data: dict[str, Any]) -> tuple[dict[str, int], dict[str, list[str]]]:
+def _scores(
+    doc: Document, header: Header | None, data: dict[str, Any]
+) -> tuple[dict[str, int], dict[str, list[str]]]:
     scores = dict.fromkeys(KINDS, 0)
     cues: dict[str, list[str]] = {k: [] for k in KINDS}
 
@@ -139,7 +158,9 @@ def _scores(doc: Document, header: Header | None, data: dict[str, Any]) -> tuple
     structure = data["structure"]
     head = doc.text[: data["head_chars"]]
     if header is not None:
-        add("project_page", structure["header_block"], f"header block ({len(header.fields)} labels)")
+        add(
+            "project_page", structure["header_block"], f"header block ({len(header.fields)} labels)"
+        )
     elif ID_TITLE_RE.search(head[:600]) or _id_title_below_chrome(doc):
         add("project_page", structure["id_title_line"], "id-title line")
     talk = min(_presentation_score(doc), structure["presentation_score_max"])

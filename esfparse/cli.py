@@ -10,8 +10,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import click
 
@@ -48,7 +49,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-def iter_files(paths: tuple[str, ...], notices: list[str] | None = None) -> Iterator[tuple[Path, str | None]]:
+def iter_files(
+    paths: tuple[str, ...], notices: list[str] | None = None
+) -> Iterator[tuple[Path, str | None]]:
     """Files under `paths` (folders recursively), with an error if any.
 
     Symlink loops and a file met twice are skipped; each skip is described in `notices`.
@@ -85,36 +88,70 @@ def _shown(path: Any) -> str:
     return shown(path)
 
 
-def _walk(root: Path, seen: dict[tuple[int, int], Path], notes: list[str]) -> Iterator[tuple[Path, str | None]]:
+def _walk(
+    root: Path, seen: dict[tuple[int, int], Path], notes: list[str]
+) -> Iterator[tuple[Path, str | None]]:
     visited_dirs: dict[tuple[int, int], str] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         st = os.stat(dirpath)
         key = (st.st_dev, st.st_ino)
         if key in visited_dirs:
             dirnames[:] = []  # a symlink loop (or a second link to a folder): do not descend again
-            notes.append(f"skipped {_shown(dirpath)}: a link back to {_shown(visited_dirs[key])} (symlink loop)")
+            notes.append(
+                f"skipped {_shown(dirpath)}: a link back to {_shown(visited_dirs[key])} (symlink loop)"
+            )
             continue
         visited_dirs[key] = dirpath
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             p = Path(dirpath) / name
-            if p.suffix.lower() in SUFFIXES and not name.startswith(".") and _first_visit(p, seen, notes):
+            if (
+                p.suffix.lower() in SUFFIXES
+                and not name.startswith(".")
+                and _first_visit(p, seen, notes)
+            ):
                 yield p, None
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=FilePath(readable=False))
-@click.option("--db", "db_path", default="esfparse.db", show_default=True, help="SQLite database to create or update.")
-@click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=None,
-              help=f"Parser processes, 1 to {MAX_WORKERS} (default: number of CPU cores).")
-@click.option("--force", is_flag=True, help="Re-extract documents even when their content is unchanged.")
+@click.option(
+    "--db",
+    "db_path",
+    default="esfparse.db",
+    show_default=True,
+    help="SQLite database to create or update.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, MAX_WORKERS),
+    default=None,
+    help=f"Parser processes, 1 to {MAX_WORKERS} (default: number of CPU cores).",
+)
+@click.option(
+    "--force", is_flag=True, help="Re-extract documents even when their content is unchanged."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--time-budget", type=click.FloatRange(min=0), default=TIME_BUDGET, show_default=True, metavar="SECONDS",
-              help="CPU seconds one document may take; a document over it is reported and skipped (0: no limit).")
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0),
+    default=TIME_BUDGET,
+    show_default=True,
+    metavar="SECONDS",
+    help="CPU seconds one document may take; a document over it is reported and skipped (0: no limit).",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: int | None, force: bool,
-           as_json: bool, quiet: bool, time_budget: float) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    db_path: str,
+    workers: int | None,
+    force: bool,
+    as_json: bool,
+    quiet: bool,
+    time_budget: float,
+) -> None:
     """Extract every document under PATHS into the SQLite database --db.
 
     Folders are read recursively (.txt, .html, .pdf). Each document is stored in
@@ -149,9 +186,16 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: in
     started = time.time()
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        summary = run_ingest(files, db_path, workers=workers, force=force, progress=not quiet and not as_json,
-                             debug=ctx.obj["debug"], paths=[_shown(p) for p in paths],
-                             time_budget=time_budget or None)
+        summary = run_ingest(
+            files,
+            db_path,
+            workers=workers,
+            force=force,
+            progress=not quiet and not as_json,
+            debug=ctx.obj["debug"],
+            paths=[_shown(p) for p in paths],
+            time_budget=time_budget or None,
+        )
     except Interrupted as stop:
         click.echo(f"\n{stop}", err=True)
         sys.exit(stop.exit_code)
@@ -165,15 +209,23 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_path: str, workers: in
             f"{summary['files']} files: {summary['ingested']} stored, {summary['unchanged']} unchanged, "
             f"{summary['failed']} failed ({summary['seconds']} s). "
             f"{summary['projects']} projects, {summary['presentations']} presentations, "
-            f"{summary['goals']} goals, {summary['problems']} problems in {db_path}.", err=True)
+            f"{summary['goals']} goals, {summary['problems']} problems in {db_path}.",
+            err=True,
+        )
         click.echo(f"Browse it:  esfparse serve {db_path}   (or: datasette {db_path})", err=True)
     sys.exit(1 if summary["failed"] else 0)
 
 
 @cli.command()
 @click.argument("file", type=FilePath(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json", "gold"]), default="json", show_default=True,
-              help="json: the full record with evidence spans; gold: exactly the shape of the gold files.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "gold"]),
+    default="json",
+    show_default=True,
+    help="json: the full record with evidence spans; gold: exactly the shape of the gold files.",
+)
 @click.pass_context
 def extract(ctx: click.Context, file: str, fmt: str) -> None:
     """Print one document's extraction as JSON.
@@ -196,12 +248,21 @@ def extract(ctx: click.Context, file: str, fmt: str) -> None:
 
 
 @cli.command(name="eval")
-@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False),
-              help="Folder of gold files named after the documents (<stem>.json).")
+@click.option(
+    "--gold",
+    "gold_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of gold files named after the documents (<stem>.json).",
+)
 @click.argument("docs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print scores as JSON.")
-@click.option("--misses/--no-misses", default=True, show_default=True,
-              help="List every miss and false positive, grouped by field, with its sentence.")
+@click.option(
+    "--misses/--no-misses",
+    default=True,
+    show_default=True,
+    help="List every miss and false positive, grouped by field, with its sentence.",
+)
 def evaluate_cmd(gold_dir: str, docs: tuple[str, ...], as_json: bool, misses: bool) -> None:
     """Per-field precision, recall and F1 of extractions of DOCS against --gold.
 
@@ -220,7 +281,9 @@ def evaluate_cmd(gold_dir: str, docs: tuple[str, ...], as_json: bool, misses: bo
         extraction, doc = extract_path(path)
         pairs.append((path.name, load_gold(gold_path), to_gold(extraction.record), doc.text))
     if not pairs:
-        raise click.ClickException(f"no document under {', '.join(docs)} has a gold file in {gold_dir}")
+        raise click.ClickException(
+            f"no document under {', '.join(docs)} has a gold file in {gold_dir}"
+        )
     report = evaluate(pairs)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -232,8 +295,14 @@ def evaluate_cmd(gold_dir: str, docs: tuple[str, ...], as_json: bool, misses: bo
 
 
 @cli.command()
-@click.option("--out", "out_dir", default="schemas", show_default=True, type=click.Path(file_okay=False),
-              help="Folder to write the JSON Schemas to.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="schemas",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the JSON Schemas to.",
+)
 @click.option("--check", is_flag=True, help="Do not write; exit 1 if the committed schemas differ.")
 def schema(out_dir: str, check: bool) -> None:
     """Write JSON Schemas generated from the pydantic models."""
@@ -250,15 +319,28 @@ def schema(out_dir: str, check: bool) -> None:
         target.write_text(text, encoding="utf-8")
         click.echo(f"wrote {target}")
     if stale:
-        raise click.ClickException(f"schemas out of date: {', '.join(stale)} (run `esfparse schema`)")
+        raise click.ClickException(
+            f"schemas out of date: {', '.join(stale)} (run `esfparse schema`)"
+        )
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=FilePath(readable=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="text for the terminal, markdown to hand on, json for scripts.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
-              help="Lowest severity that makes the exit code non-zero.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for the terminal, markdown to hand on, json for scripts.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "never"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the exit code non-zero.",
+)
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, fail_on: str) -> None:
     """Check every document under PATHS and report problems per file and per rule.
@@ -285,11 +367,19 @@ def validate(ctx: click.Context, paths: tuple[str, ...], fmt: str, fail_on: str)
 
 @cli.command()
 @click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (local only by default).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind (local only by default).",
+)
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 @click.option("--mutable", is_flag=True, help="Serve the database writable instead of immutable.")
-@click.option("--metadata-out", type=click.Path(dir_okay=False),
-              help="Only write the generated Datasette metadata to this file and exit.")
+@click.option(
+    "--metadata-out",
+    type=click.Path(dir_okay=False),
+    help="Only write the generated Datasette metadata to this file and exit.",
+)
 def serve(db_path: str, host: str, port: int, mutable: bool, metadata_out: str | None) -> None:
     """Browse DB_PATH in Datasette: described tables, facets, search, queries and a map.
 
@@ -307,17 +397,39 @@ def serve(db_path: str, host: str, port: int, mutable: bool, metadata_out: str |
 
 
 @cli.command()
-@click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="An esfparse database made by `esfparse ingest`.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "kohesio-csv", "iati-json"]), default="jsonl",
-              show_default=True, help="csv/jsonl: one row per project; kohesio-csv: the Kohesio portal's project "
-              "columns; iati-json: IATI-style activities with organisations, budgets, locations and results.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
-@click.option("--bom/--no-bom", default=True, show_default=True,
-              help="Start CSV with a UTF-8 byte order mark, so that a spreadsheet reads å/ä/ö right.")
-@click.option("--dialect", type=click.Choice(["standard", "swedish"]), default="standard", show_default=True,
-              help="CSV only. standard: comma-separated, decimal point; swedish: semicolon-separated, decimal "
-              "comma (what a spreadsheet set to Swedish splits into columns and reads as numbers).")
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="An esfparse database made by `esfparse ingest`.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "kohesio-csv", "iati-json"]),
+    default="jsonl",
+    show_default=True,
+    help="csv/jsonl: one row per project; kohesio-csv: the Kohesio portal's project "
+    "columns; iati-json: IATI-style activities with organisations, budgets, locations and results.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout."
+)
+@click.option(
+    "--bom/--no-bom",
+    default=True,
+    show_default=True,
+    help="Start CSV with a UTF-8 byte order mark, so that a spreadsheet reads å/ä/ö right.",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["standard", "swedish"]),
+    default="standard",
+    show_default=True,
+    help="CSV only. standard: comma-separated, decimal point; swedish: semicolon-separated, decimal "
+    "comma (what a spreadsheet set to Swedish splits into columns and reads as numbers).",
+)
 def export(db_path: str, fmt: str, output: str | None, bom: bool, dialect: str) -> None:
     """Export the projects of a database for other tools (Kohesio, IATI, spreadsheets).
 
@@ -336,7 +448,12 @@ def export(db_path: str, fmt: str, output: str | None, bom: bool, dialect: str) 
 
 @cli.command()
 @click.argument("file", type=FilePath(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="HTML file to write (default: FILE.review.html).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="HTML file to write (default: FILE.review.html).",
+)
 @click.pass_context
 def review(ctx: click.Context, file: str, output: str | None) -> None:
     """Write one self-contained HTML page showing FILE with every extracted value highlighted.

@@ -47,8 +47,12 @@ class Document:
     page_starts: list[int] = field(default_factory=list)  # offset where each page begins
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # reader remarks (e.g. encoding fallback)
-    boxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)  # PDF: line -> box
-    hints: dict[int, str] = field(default_factory=dict)  # reader's knowledge: line -> "title" (HTML h1)
+    boxes: dict[int, tuple[float, float, float, float]] = field(
+        default_factory=dict
+    )  # PDF: line -> box
+    hints: dict[int, str] = field(
+        default_factory=dict
+    )  # reader's knowledge: line -> "title" (HTML h1)
     _blocks: list[Block] | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
     _lines: list[Line] | None = field(default=None, repr=False)

@@ -37,8 +37,17 @@ from rapidfuzz.distance import Levenshtein
 
 from .extract.places import all_counties, resolve_municipality
 
-KINDS = ("municipality", "region", "state_agency", "coordination_association", "folk_high_school",
-         "study_association", "company", "non_profit", "other")
+KINDS = (
+    "municipality",
+    "region",
+    "state_agency",
+    "coordination_association",
+    "folk_high_school",
+    "study_association",
+    "company",
+    "non_profit",
+    "other",
+)
 FUZZY_MIN_SCORE = 90.0  # rapidfuzz ratio (0-100) a typo must reach ...
 FUZZY_MAX_EDITS = 2  # ... while being at most this many insertions/deletions/substitutions away
 FUZZY_MIN_LENGTH = 6  # shorter names are too easily confused (`Bika`/`Birka`)
@@ -69,16 +78,31 @@ def _rows(name: str) -> tuple[dict[str, str], ...]:
 
 def _terms(match: str, kind: str | None = None) -> list[str]:
     """Terms of organisation_kinds.csv with this `match` (and kind), in file order."""
-    return [r["term"] for r in _rows("organisation_kinds.csv") if r["match"] == match and kind in (None, r["kind"])]
+    return [
+        r["term"]
+        for r in _rows("organisation_kinds.csv")
+        if r["match"] == match and kind in (None, r["kind"])
+    ]
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str, str]], frozenset[str]]:
+def _vocabulary() -> tuple[
+    dict[str, tuple[str, str, str]], dict[str, tuple[str, str, str]], frozenset[str]
+]:
     """key -> (canonical, kind, how); exact-case short acronyms; keys that must match whole."""
-    kind_of = {r["term"]: r["kind"] for r in _rows("organisation_kinds.csv") if r["match"] == "vocabulary_kind"}
-    entries = [(r["name"], r["kind"], r["acronym"], r["variants"], "") for r in _rows("organisation_vocabulary.csv")]
-    entries += [(r["name"], kind_of.get(r["kind"], "other"), r["acronym"], r["variants"], r["match"])
-                for r in _rows("organisations.csv")]  # ours first: a name in both takes our kind
+    kind_of = {
+        r["term"]: r["kind"]
+        for r in _rows("organisation_kinds.csv")
+        if r["match"] == "vocabulary_kind"
+    }
+    entries = [
+        (r["name"], r["kind"], r["acronym"], r["variants"], "")
+        for r in _rows("organisation_vocabulary.csv")
+    ]
+    entries += [
+        (r["name"], kind_of.get(r["kind"], "other"), r["acronym"], r["variants"], r["match"])
+        for r in _rows("organisations.csv")
+    ]  # ours first: a name in both takes our kind
     index: dict[str, tuple[str, str, str]] = {}
     exact: dict[str, tuple[str, str, str]] = {}
     whole = set()  # a common word too (`Vision`): never the head of a longer name
@@ -108,7 +132,9 @@ def _key(text: str) -> str:
 
 
 _PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")  # a trailing bracket: `Delegationen ... (DUA)`
-_PART_RE = re.compile(r"\s*,\s*|\s+[-–—]\s+|\s*/\s*")  # commas, spaced dashes and slashes part a name
+_PART_RE = re.compile(
+    r"\s*,\s*|\s+[-–—]\s+|\s*/\s*"
+)  # commas, spaced dashes and slashes part a name
 
 
 def _clean(name: str) -> tuple[str, str | None]:
@@ -157,8 +183,15 @@ def _as_municipality(part: str) -> Resolution | None:
     for i, word in enumerate(words):
         m = resolve_municipality(" ".join(words[: i + 1])) if _key(word) in suffixes else None
         if m:
-            return Resolution(m.full_name, "municipality", f"municipality:{m.code}", _unit(words[i + 1:]),
-                              m.code, True, (f"municipality: SCB {m.code} {m.name}",))
+            return Resolution(
+                m.full_name,
+                "municipality",
+                f"municipality:{m.code}",
+                _unit(words[i + 1 :]),
+                m.code,
+                True,
+                (f"municipality: SCB {m.code} {m.name}",),
+            )
     return None
 
 
@@ -171,15 +204,28 @@ def _as_region(part: str) -> Resolution | None:
     for key, code in _counties():
         if _key(rest) == key or _key(rest).startswith(key + " "):
             m = resolve_municipality(f"Region {rest}")
-            return Resolution(f"Region {rest}", "region", f"region:{code}", None, m.code if m else None,
-                              True, (f"region: county {code}",))
-    return Resolution(f"Region {rest}", "region", f"region:{_key(rest)}", reasons=("region: by prefix",))
+            return Resolution(
+                f"Region {rest}",
+                "region",
+                f"region:{code}",
+                None,
+                m.code if m else None,
+                True,
+                (f"region: county {code}",),
+            )
+    return Resolution(
+        f"Region {rest}", "region", f"region:{_key(rest)}", reasons=("region: by prefix",)
+    )
 
 
-def _known(canonical: str, kind: str, how: str, unit: str | None, score: float = 100.0) -> Resolution:
+def _known(
+    canonical: str, kind: str, how: str, unit: str | None, score: float = 100.0
+) -> Resolution:
     reason = "vocabulary: name" if how == "name" else f"vocabulary: {how} of {canonical}"
     reason = f"vocabulary, fuzzy: near {canonical} (score {score:.1f})" if score < 100 else reason
-    return Resolution(canonical, kind, f"{kind}:{_key(canonical)}", unit, None, True, (reason,), score)
+    return Resolution(
+        canonical, kind, f"{kind}:{_key(canonical)}", unit, None, True, (reason,), score
+    )
 
 
 def _as_known(part: str) -> Resolution | None:
@@ -190,7 +236,9 @@ def _as_known(part: str) -> Resolution | None:
     words = part.split()
     for n in range(len(words), 0, -1):
         head = _key(" ".join(words[:n]))
-        if head in index and (n == len(words) or head not in whole and len(head) >= 5):  # not `Max Planck`
+        if head in index and (
+            n == len(words) or (head not in whole and len(head) >= 5)
+        ):  # not `Max Planck`
             return _known(*index[head], _unit(words[n:]))
     return None
 
@@ -209,12 +257,17 @@ def _as_fuzzy_known(part: str) -> Resolution | None:
     if best is None:
         return None
     canonical, kind, _ = _vocabulary()[0][best[1]]
-    return _known(canonical, kind, "name", _unit(words[best[2]:]), best[0])
+    return _known(canonical, kind, "name", _unit(words[best[2] :]), best[0])
 
 
 def _near(a: str, b: str) -> bool:
     """Conservative typo test: long enough, same start and digits, few edits, high ratio."""
-    if a == b or min(len(a), len(b)) < FUZZY_MIN_LENGTH or a[:3] != b[:3] or _digits(a) != _digits(b):
+    if (
+        a == b
+        or min(len(a), len(b)) < FUZZY_MIN_LENGTH
+        or a[:3] != b[:3]
+        or _digits(a) != _digits(b)
+    ):
         return False
     return Levenshtein.distance(a, b) <= FUZZY_MAX_EDITS and fuzz.ratio(a, b) >= FUZZY_MIN_SCORE
 
@@ -228,21 +281,33 @@ def _by_rules(part: str) -> Resolution | None:
     words = [_key(w) for w in part.split()] or [""]
     for row in _rows("organisation_kinds.csv"):
         match, term = row["match"], row["term"]
-        if (match == "prefix" and len(words) > 1 and words[0] == term
-                or match == "suffix" and words[-1].endswith(term)
-                or match == "word_suffix" and any(w.endswith(term) for w in words)):
+        if (
+            (match == "prefix" and len(words) > 1 and words[0] == term)
+            or (match == "suffix" and words[-1].endswith(term))
+            or (match == "word_suffix" and any(w.endswith(term) for w in words))
+        ):
             return _ruled(part, row)
     return None
 
 
 def _ruled(part: str, row: dict[str, str]) -> Resolution:
     canonical = _tidy(part)
-    return Resolution(canonical, row["kind"], f"{row['kind']}:{_key(canonical)}",
-                      reasons=(f"kind rule: {row['match']} `{row['term']}`",))
+    return Resolution(
+        canonical,
+        row["kind"],
+        f"{row['kind']}:{_key(canonical)}",
+        reasons=(f"kind rule: {row['match']} `{row['term']}`",),
+    )
 
 
 Classifier = Callable[[str], "Resolution | None"]
-_PASSES: tuple[Classifier, ...] = (_as_municipality, _as_region, _as_known, _as_fuzzy_known, _by_rules)
+_PASSES: tuple[Classifier, ...] = (
+    _as_municipality,
+    _as_region,
+    _as_known,
+    _as_fuzzy_known,
+    _by_rules,
+)
 
 
 # ---------------------------------------------------------------- a whole name
@@ -257,22 +322,40 @@ def resolve_name(name: str) -> Resolution:
                 return _finish(res, name, parts, i, bracket)
     res = _as_known(bracket) if bracket else None
     if res:  # `Projektkontoret (DUA)`: the bracket names the body, the rest is another name for it
-        return _finish(replace(res, reasons=res.reasons + (f"named by its bracket ({bracket})",)),
-                       name, parts, -1, None)
+        return _finish(
+            replace(res, reasons=(*res.reasons, f"named by its bracket ({bracket})")),
+            name,
+            parts,
+            -1,
+            None,
+        )
     canonical = _tidy(parts[0][0])
-    return _finish(Resolution(canonical, "other", f"other:{_key(canonical)}", reasons=("no kind rule",)),
-                   name, parts, 0, bracket)
+    return _finish(
+        Resolution(canonical, "other", f"other:{_key(canonical)}", reasons=("no kind rule",)),
+        name,
+        parts,
+        0,
+        bracket,
+    )
 
 
-def _finish(res: Resolution, name: str, parts: list[tuple[str, str | None]], body: int,
-            bracket: str | None) -> Resolution:
+def _finish(
+    res: Resolution, name: str, parts: list[tuple[str, str | None]], body: int, bracket: str | None
+) -> Resolution:
     """Add the other parts as unit or alias, the legal form, and the formal reasons."""
     units, reasons = [res.unit] if res.unit else [], list(res.reasons)
     for part, _legal in (p for i, p in enumerate(parts) if i != body):
         role = "alias" if body < 0 else _part_role(part, res)
         units += [part] if role == "unit" else []
-        reasons += [] if role == "unit" else [f"also named: {part}" if role == "alias" else
-                                              f"second organisation, not linked: {part}"]
+        reasons += (
+            []
+            if role == "unit"
+            else [
+                f"also named: {part}"
+                if role == "alias"
+                else f"second organisation, not linked: {part}"
+            ]
+        )
     legal = [lg for _p, lg in parts if lg]
     legal += [bracket] if bracket and f"({bracket.casefold()})" in _terms("legal_form") else []
     reasons += [f"legal form dropped: {', '.join(legal)}"] if legal else []
@@ -281,7 +364,11 @@ def _finish(res: Resolution, name: str, parts: list[tuple[str, str | None]], bod
     unit = ", ".join(units) or None
     reasons += [f"unit: {unit}"] if unit else []
     written = _clean(name)[0]
-    reasons += ["case normalised"] if res.canonical != written and _key(res.canonical) == _key(written) else []
+    reasons += (
+        ["case normalised"]
+        if res.canonical != written and _key(res.canonical) == _key(written)
+        else []
+    )
     return replace(res, unit=unit, reasons=tuple(reasons))
 
 
@@ -290,7 +377,7 @@ def _part_role(part: str, body: Resolution) -> str:
     other = next((r for r in (classify(part) for classify in _PASSES) if r), None)
     if other is None:
         return "unit"
-    if other.key == body.key or other.kind == body.kind and not (other.known or body.known):
+    if other.key == body.key or (other.kind == body.kind and not (other.known or body.known)):
         return "alias"
     return "separate"
 
@@ -307,35 +394,56 @@ def _merge_near_duplicates(res: dict[int, Resolution], docs: Counter[int]) -> di
     members: dict[str, list[int]] = {}
     for oid, r in res.items():
         members.setdefault(r.key, []).append(oid)
-    heads = {k: res[oids[0]] for k, oids in members.items() if res[oids[0]].kind not in _NEVER_FUZZY}
-    strength = {k: (heads[k].known, sum(docs[o] for o in members[k]), len(heads[k].canonical), k) for k in heads}
-    blocks: dict[str, list[str]] = {}  # a typo keeps the first three letters (see _near): compare within
+    heads = {
+        k: res[oids[0]] for k, oids in members.items() if res[oids[0]].kind not in _NEVER_FUZZY
+    }
+    strength = {
+        k: (heads[k].known, sum(docs[o] for o in members[k]), len(heads[k].canonical), k)
+        for k in heads
+    }
+    blocks: dict[
+        str, list[str]
+    ] = {}  # a typo keeps the first three letters (see _near): compare within
     for k in sorted(heads, key=strength.__getitem__, reverse=True):
         blocks.setdefault(_stem(heads[k].canonical)[:3], []).append(k)
     out = dict(res)
     for keys in blocks.values():
         merged: set[str] = set()
         for i, weak in enumerate(keys):
-            strong = next((s for s in keys[:i] if s not in merged and _mergeable(heads[s], heads[weak])), None)
+            strong = next(
+                (s for s in keys[:i] if s not in merged and _mergeable(heads[s], heads[weak])), None
+            )
             if strong:
                 merged.add(weak)
                 out.update(_merged_into(heads[strong], members[weak], res))
     return out
 
 
-def _merged_into(into: Resolution, oids: list[int], res: dict[int, Resolution]) -> dict[int, Resolution]:
+def _merged_into(
+    into: Resolution, oids: list[int], res: dict[int, Resolution]
+) -> dict[int, Resolution]:
     score = fuzz.ratio(_stem(into.canonical), _stem(res[oids[0]].canonical))
     why = f"near-duplicate of {into.canonical} (score {score:.1f})"
-    return {o: replace(res[o], canonical=into.canonical, kind=into.kind, key=into.key, known=into.known,
-                       reasons=res[o].reasons + (why,), score=min(res[o].score, score)) for o in oids}
+    return {
+        o: replace(
+            res[o],
+            canonical=into.canonical,
+            kind=into.kind,
+            key=into.key,
+            known=into.known,
+            reasons=(*res[o].reasons, why),
+            score=min(res[o].score, score),
+        )
+        for o in oids
+    }
 
 
 def _mergeable(strong: Resolution, weak: Resolution) -> bool:
     """Same kind (or the weak one unclassified), not both known, and stems a typo apart."""
-    if strong.known and weak.known or weak.kind not in (strong.kind, "other"):
+    if (strong.known and weak.known) or weak.kind not in (strong.kind, "other"):
         return False
     a, b = _stem(strong.canonical), _stem(weak.canonical)
-    return a == b and len(a) >= FUZZY_MIN_LENGTH or _near(a, b)
+    return (a == b and len(a) >= FUZZY_MIN_LENGTH) or _near(a, b)
 
 
 # ---------------------------------------------------------------- the tables
@@ -363,8 +471,9 @@ def _org_numbers(conn: sqlite3.Connection) -> dict[int, Counter[str]]:
     """Organisation id -> counts of the org.nr stated by the documents it owns."""
     out: dict[int, Counter[str]] = {}
     for oid, nr in conn.execute(
-            "SELECT po.organisation_id, p.owner_org_nr FROM project_organisations po JOIN project_pages p "
-            "ON p.document_id = po.document_id WHERE po.role = 'owner' AND p.owner_org_nr IS NOT NULL"):
+        "SELECT po.organisation_id, p.owner_org_nr FROM project_organisations po JOIN project_pages p "
+        "ON p.document_id = po.document_id WHERE po.role = 'owner' AND p.owner_org_nr IS NOT NULL"
+    ):
         out.setdefault(oid, Counter())[nr] += 1
     return out
 
@@ -374,8 +483,9 @@ def resolve_all(names: dict[int, str], docs: Counter[int]) -> dict[int, Resoluti
     return _merge_near_duplicates({oid: resolve_name(n) for oid, n in sorted(names.items())}, docs)
 
 
-def _entity_rows(res: dict[int, Resolution], docs: Counter[int],
-                 numbers: dict[int, Counter[str]]) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+def _entity_rows(
+    res: dict[int, Resolution], docs: Counter[int], numbers: dict[int, Counter[str]]
+) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
     """organisation_entities rows and key -> id; an entity's id is its oldest name's, so stable."""
     members: dict[str, list[int]] = {}
     for oid, r in sorted(res.items()):
@@ -395,7 +505,11 @@ def _canonical(members: list[int], res: dict[int, Resolution], docs: Counter[int
     forms = Counter({res[o].canonical: 0 for o in members})
     for o in members:
         forms[res[o].canonical] += docs[o]
-    return known[0] if known else min(forms, key=lambda f: (-forms[f], min(o for o in members if res[o].canonical == f)))
+    return (
+        known[0]
+        if known
+        else min(forms, key=lambda f: (-forms[f], min(o for o in members if res[o].canonical == f)))
+    )
 
 
 def rebuild_entities(db: Any) -> dict[str, int]:
@@ -405,22 +519,36 @@ def rebuild_entities(db: Any) -> dict[str, int]:
     """
     conn: sqlite3.Connection = getattr(db, "conn", db)  # a sqlite-utils Database or a connection
     names = dict(conn.execute("SELECT id, name FROM organisations").fetchall())
-    docs: Counter[int] = Counter(dict(conn.execute(
-        "SELECT organisation_id, count(DISTINCT document_id) FROM project_organisations GROUP BY 1").fetchall()))
+    docs: Counter[int] = Counter(
+        dict(
+            conn.execute(
+                "SELECT organisation_id, count(DISTINCT document_id) FROM project_organisations GROUP BY 1"
+            ).fetchall()
+        )
+    )
     res = resolve_all(names, docs)
     entities, ids = _entity_rows(res, docs, _org_numbers(conn))
     canonical = {row[0]: row[1] for row in entities}
-    named = [(oid, ids[r.key], r.unit, "; ".join(r.reasons) or "as written") for oid, r in sorted(res.items())]
-    merges = [(ids[r.key], names[oid], canonical[ids[r.key]], "; ".join(r.reasons), round(r.score, 1))
-              for oid, r in sorted(res.items()) if _clean(names[oid])[0] != canonical[ids[r.key]]]
+    named = [
+        (oid, ids[r.key], r.unit, "; ".join(r.reasons) or "as written")
+        for oid, r in sorted(res.items())
+    ]
+    merges = [
+        (ids[r.key], names[oid], canonical[ids[r.key]], "; ".join(r.reasons), round(r.score, 1))
+        for oid, r in sorted(res.items())
+        if _clean(names[oid])[0] != canonical[ids[r.key]]
+    ]
     conn.execute("SAVEPOINT entities")
     try:
         for statement in filter(str.strip, _DDL.split(";")):
             conn.execute(statement)
         conn.executemany("INSERT INTO organisation_entities VALUES (?, ?, ?, ?, ?)", entities)
         conn.executemany("INSERT INTO organisation_names VALUES (?, ?, ?, ?)", named)
-        conn.executemany("INSERT INTO organisation_merges (entity_id, name, merged_into, reason, score) "
-                         "VALUES (?, ?, ?, ?, ?)", merges)
+        conn.executemany(
+            "INSERT INTO organisation_merges (entity_id, name, merged_into, reason, score) "
+            "VALUES (?, ?, ?, ?, ?)",
+            merges,
+        )
     except BaseException:
         conn.execute("ROLLBACK TO SAVEPOINT entities")
         conn.execute("RELEASE SAVEPOINT entities")

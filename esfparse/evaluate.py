@@ -12,18 +12,37 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .extract.places import resolve_municipality, resolve_region
 
 HEADER_FIELDS = (
-    "title", "owner", "contact_person", "email", "phone", "esf_grant_sek", "total_budget_sek",
-    "period_start", "period_end", "region", "programme_area", "phase",
+    "title",
+    "owner",
+    "contact_person",
+    "email",
+    "phone",
+    "esf_grant_sek",
+    "total_budget_sek",
+    "period_start",
+    "period_end",
+    "region",
+    "programme_area",
+    "phase",
 )
-LIST_FIELDS = ("co_financiers", "partners", "municipalities", "goals", "emails", "people", "organisations",
-               "truncated_sections")
+LIST_FIELDS = (
+    "co_financiers",
+    "partners",
+    "municipalities",
+    "goals",
+    "emails",
+    "people",
+    "organisations",
+    "truncated_sections",
+)
 
 
 @dataclass(frozen=True)
@@ -63,14 +82,20 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def add(self, other: "Score") -> None:
+    def add(self, other: Score) -> None:
         self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
         self.misses += other.misses
         self.errors += other.errors
 
     def as_dict(self) -> dict[str, Any]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
 
 
 def _text(v: Any) -> str:
@@ -108,7 +133,9 @@ def _key(name: str, item: Any) -> Any:
     return _text(item)
 
 
-def compare(gold: dict[str, Any], pred: dict[str, Any], doc_id: str = "", text: str = "") -> dict[str, Score]:
+def compare(
+    gold: dict[str, Any], pred: dict[str, Any], doc_id: str = "", text: str = ""
+) -> dict[str, Score]:
     """Per-field scores for one document; `text`, when given, supplies the sentence of each error."""
     scores: dict[str, Score] = {}
     for name in HEADER_FIELDS:
@@ -121,7 +148,15 @@ def compare(gold: dict[str, Any], pred: dict[str, Any], doc_id: str = "", text: 
             if s.fp or s.fn:
                 s.misses.append(f"{doc_id}: {name}: gold={gold.get(name)!r} got={pred.get(name)!r}")
                 shown = f"gold={gold.get(name)!r} got={pred.get(name)!r}"
-                s.errors.append(Miss(doc_id, name, "wrong", shown, sentence_of(text, pred.get(name) or gold.get(name))))
+                s.errors.append(
+                    Miss(
+                        doc_id,
+                        name,
+                        "wrong",
+                        shown,
+                        sentence_of(text, pred.get(name) or gold.get(name)),
+                    )
+                )
         scores[name] = s
     for name in LIST_FIELDS:
         scores[name] = _compare_set(name, gold.get(name) or [], pred.get(name) or [], doc_id, text)
@@ -129,11 +164,18 @@ def compare(gold: dict[str, Any], pred: dict[str, Any], doc_id: str = "", text: 
     return scores
 
 
-def _compare_set(name: str, gold: Iterable[Any], pred: Iterable[Any], doc_id: str, text: str = "") -> Score:
+def _compare_set(
+    name: str, gold: Iterable[Any], pred: Iterable[Any], doc_id: str, text: str = ""
+) -> Score:
     gk = {_key(name, x): x for x in gold}
     pk = {_key(name, x): x for x in pred}
-    s = Score(tp=len(gk.keys() & pk.keys()), fp=len(pk.keys() - gk.keys()), fn=len(gk.keys() - pk.keys()))
-    for kind, items, keys in (("missed", gk, gk.keys() - pk.keys()), ("extra", pk, pk.keys() - gk.keys())):
+    s = Score(
+        tp=len(gk.keys() & pk.keys()), fp=len(pk.keys() - gk.keys()), fn=len(gk.keys() - pk.keys())
+    )
+    for kind, items, keys in (
+        ("missed", gk, gk.keys() - pk.keys()),
+        ("extra", pk, pk.keys() - gk.keys()),
+    ):
         for k in sorted(keys, key=str):
             s.misses.append(f"{doc_id}: {name}: {kind} {_show(items[k])}")
             s.errors.append(Miss(doc_id, name, kind, _brief(items[k]), sentence_of(text, items[k])))
@@ -244,8 +286,10 @@ def load_gold(path: Path) -> dict[str, Any]:
 def format_table(report: Report) -> str:
     """A plain-text table of per-field precision, recall and F1."""
     rows = [f"{'field':<20} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'rec':>6} {'f1':>6}"]
+
     def line(name: str, s: Score) -> str:
         return f"{name:<20} {s.tp:>4} {s.fp:>4} {s.fn:>4} {s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}"
+
     for name in HEADER_FIELDS:
         rows.append(line(name, report.fields[name]))
     rows.append(line("HEADER (micro)", report.micro(HEADER_FIELDS)))
@@ -266,9 +310,15 @@ def format_errors(report: Report, fields: Iterable[str] | None = None) -> str:
         errors = report.fields[name].errors if name in report.fields else []
         if not errors:
             continue
-        out.append(f"== {name}: {sum(e.kind == 'extra' for e in errors)} false positives, "
-                   f"{sum(e.kind == 'missed' for e in errors)} misses, {sum(e.kind == 'wrong' for e in errors)} wrong")
-        for kind, title in (("extra", "false positives"), ("missed", "misses"), ("wrong", "wrong values")):
+        out.append(
+            f"== {name}: {sum(e.kind == 'extra' for e in errors)} false positives, "
+            f"{sum(e.kind == 'missed' for e in errors)} misses, {sum(e.kind == 'wrong' for e in errors)} wrong"
+        )
+        for kind, title in (
+            ("extra", "false positives"),
+            ("missed", "misses"),
+            ("wrong", "wrong values"),
+        ):
             group = [e for e in errors if e.kind == kind]
             if group:
                 out.append(f"  -- {title}")

@@ -36,20 +36,46 @@ BOM = "\ufeff"  # UTF-8 byte order mark: tells a spreadsheet the file is UTF-8 (
 ROLES = ("owner", "co_financier", "partner")
 LIST_SEPARATOR = "; "
 KOHESIO_COLUMNS = (
-    "Project name", "Total budget", "EU contribution", "Co-financing rate", "Currency", "Start date",
-    "End date", "Beneficiary", "Country", "NUTS 2 code", "Region", "Municipalities", "Fund",
-    "Programming period", "Priority axis", "Intervention field", "Project ID",
-    "Beneficiary (normalised)", "Source document")
+    "Project name",
+    "Total budget",
+    "EU contribution",
+    "Co-financing rate",
+    "Currency",
+    "Start date",
+    "End date",
+    "Beneficiary",
+    "Country",
+    "NUTS 2 code",
+    "Region",
+    "Municipalities",
+    "Fund",
+    "Programming period",
+    "Priority axis",
+    "Intervention field",
+    "Project ID",
+    "Beneficiary (normalised)",
+    "Source document",
+)
 # IATI OrganisationRole: 1 Funding, 2 Accountable, 3 Extending, 4 Implementing. The owner
 # (projektägare) answers for the project and carries it out; co-financiers fund it; partners
 # take part in carrying it out; the European Social Fund funds every project with an ESF grant.
 IATI_ROLES = {"owner": ("2", "4"), "co_financier": ("1",), "partner": ("4",)}
 # IATI OrganisationType per entity kind: 10 Government, 11 Local Government, 15 Other Public
 # Sector, 22 National NGO, 70 Private Sector, 80 Academic, Training and Research, 90 Other.
-IATI_ORG_TYPES = {"municipality": "11", "region": "11", "state_agency": "10", "coordination_association": "15",
-                  "folk_high_school": "80", "study_association": "80", "company": "70", "non_profit": "22",
-                  "other": "90"}
-IATI_PREFIX = "ESFPARSE"  # not a registered IATI organisation identifier: replace it when publishing
+IATI_ORG_TYPES = {
+    "municipality": "11",
+    "region": "11",
+    "state_agency": "10",
+    "coordination_association": "15",
+    "folk_high_school": "80",
+    "study_association": "80",
+    "company": "70",
+    "non_profit": "22",
+    "other": "90",
+}
+IATI_PREFIX = (
+    "ESFPARSE"  # not a registered IATI organisation identifier: replace it when publishing
+)
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 
 
@@ -59,8 +85,11 @@ def export_db(db_path: str, fmt: str, bom: bool = True, dialect: str = "standard
     CSV formats start with a UTF-8 BOM unless `bom` is false, and use `dialect` (one of DIALECTS).
     """
     writers: dict[str, Callable[[list[dict[str, Any]]], str]] = {
-        "csv": lambda ps: to_csv(ps, dialect), "jsonl": to_jsonl,
-        "kohesio-csv": lambda ps: to_kohesio_csv(ps, dialect), "iati-json": to_iati_json}
+        "csv": lambda ps: to_csv(ps, dialect),
+        "jsonl": to_jsonl,
+        "kohesio-csv": lambda ps: to_kohesio_csv(ps, dialect),
+        "iati-json": to_iati_json,
+    }
     if fmt not in writers:
         raise EsfparseError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if dialect not in DIALECTS:
@@ -75,10 +104,15 @@ def _connect(db_path: str) -> sqlite3.Connection:
         raise EsfparseError(f"{db_path}: no such database; build one with `esfparse ingest`")
     conn = sqlite3.connect(db_path)
     conn.row_factory = sqlite3.Row
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    tables = {
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
     if not {"projects", "documents", "project_municipalities", "project_organisations"} <= tables:
         conn.close()
-        raise EsfparseError(f"{db_path}: not an esfparse database (no projects table); run `esfparse ingest`")
+        raise EsfparseError(
+            f"{db_path}: not an esfparse database (no projects table); run `esfparse ingest`"
+        )
     return conn
 
 
@@ -88,27 +122,46 @@ def _connect(db_path: str) -> sqlite3.Connection:
 def load_projects(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every project once, as a dict: its columns plus `document_path` (the primary source), `source_paths`,
     and `municipalities`, `organisations` and `goals` gathered from all its sources (each once)."""
-    rows = conn.execute("SELECT p.*, d.path AS document_path FROM projects p "
-                        "JOIN documents d ON d.sha256 = p.document_id ORDER BY p.id").fetchall()
+    rows = conn.execute(
+        "SELECT p.*, d.path AS document_path FROM projects p "
+        "JOIN documents d ON d.sha256 = p.document_id ORDER BY p.id"
+    ).fetchall()
     sources = _sources(conn)
     places, orgs, goals = _municipalities(conn), _organisations(conn), _goals(conn)
     out = []
     for row in rows:
         docs = sources.get(row["id"], [(row["document_id"], row["document_path"])])
         shas = [sha for sha, _ in docs]
-        out.append({**dict(row), "source_paths": [path for _, path in docs],
-                    "municipalities": _once([m for sha in shas for m in places.get(sha, [])], "name"),
-                    "organisations": {role: _once([o for sha in shas for o in orgs.get(sha, {}).get(role, [])],
-                                                  "name") for role in ROLES},
-                    "goals": _once([g for sha in shas for g in goals.get(sha, [])], "value", "unit", "what", "quote")})
+        out.append(
+            {
+                **dict(row),
+                "source_paths": [path for _, path in docs],
+                "municipalities": _once([m for sha in shas for m in places.get(sha, [])], "name"),
+                "organisations": {
+                    role: _once(
+                        [o for sha in shas for o in orgs.get(sha, {}).get(role, [])], "name"
+                    )
+                    for role in ROLES
+                },
+                "goals": _once(
+                    [g for sha in shas for g in goals.get(sha, [])],
+                    "value",
+                    "unit",
+                    "what",
+                    "quote",
+                ),
+            }
+        )
     return out
 
 
 def _sources(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
     """Project id -> (document sha256, path) of its sources, the primary first."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for project, sha, path in conn.execute("SELECT project_id, document_id, path FROM project_sources "
-                                           "ORDER BY project_id, is_primary DESC, path"):
+    for project, sha, path in conn.execute(
+        "SELECT project_id, document_id, path FROM project_sources "
+        "ORDER BY project_id, is_primary DESC, path"
+    ):
         out.setdefault(project, []).append((sha, path))
     return out
 
@@ -140,30 +193,57 @@ def _municipalities(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]
 
 
 def _has_entities(conn: sqlite3.Connection) -> bool:
-    return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'organisation_names'").fetchone())
+    return bool(
+        conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'organisation_names'").fetchone()
+    )
 
 
 def _organisations(conn: sqlite3.Connection) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Document -> role -> organisations (as written, and as entity when `rebuild_entities` ran)."""
-    entity = ("e.id, e.canonical_name, e.kind, n.unit, e.org_nr" if _has_entities(conn)
-              else "NULL, NULL, NULL, NULL, NULL")
-    joins = ("LEFT JOIN organisation_names n ON n.organisation_id = po.organisation_id "
-             "LEFT JOIN organisation_entities e ON e.id = n.entity_id" if _has_entities(conn) else "")
+    entity = (
+        "e.id, e.canonical_name, e.kind, n.unit, e.org_nr"
+        if _has_entities(conn)
+        else "NULL, NULL, NULL, NULL, NULL"
+    )
+    joins = (
+        "LEFT JOIN organisation_names n ON n.organisation_id = po.organisation_id "
+        "LEFT JOIN organisation_entities e ON e.id = n.entity_id"
+        if _has_entities(conn)
+        else ""
+    )
     out: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for row in conn.execute(f"SELECT po.document_id, po.role, po.as_written, {entity} FROM project_organisations po "
-                            f"{joins} ORDER BY po.document_id, po.start, po.id"):
+    for row in conn.execute(
+        f"SELECT po.document_id, po.role, po.as_written, {entity} FROM project_organisations po "
+        f"{joins} ORDER BY po.document_id, po.start, po.id"
+    ):
         doc, role = row[0], row[1]
         if role in ROLES:
-            item = dict(zip(("name", "entity_id", "entity", "kind", "unit", "org_nr"), tuple(row)[2:]))
+            item = dict(
+                zip(("name", "entity_id", "entity", "kind", "unit", "org_nr"), tuple(row)[2:])
+            )
             out.setdefault(doc, {r: [] for r in ROLES})[role].append(item)
     return out
 
 
 def _goals(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
-    columns = ("value", "value_max", "unit", "per", "what", "whom", "kind", "baseline", "time_condition",
-               "gender_split", "section", "quote")
+    columns = (
+        "value",
+        "value_max",
+        "unit",
+        "per",
+        "what",
+        "whom",
+        "kind",
+        "baseline",
+        "time_condition",
+        "gender_split",
+        "section",
+        "quote",
+    )
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in conn.execute(f"SELECT document_id, {', '.join(columns)} FROM goals ORDER BY document_id, ordinal"):
+    for row in conn.execute(
+        f"SELECT document_id, {', '.join(columns)} FROM goals ORDER BY document_id, ordinal"
+    ):
         out.setdefault(row[0], []).append(dict(zip(columns, tuple(row)[1:])))
     return out
 
@@ -173,7 +253,11 @@ def _goals(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
 
 def _flat(project: dict[str, Any]) -> dict[str, Any]:
     """A project as one flat row: lists joined with LIST_SEPARATOR."""
-    row = {k: v for k, v in project.items() if k not in ("municipalities", "organisations", "goals", "source_paths")}
+    row = {
+        k: v
+        for k, v in project.items()
+        if k not in ("municipalities", "organisations", "goals", "source_paths")
+    }
     row["source_paths"] = LIST_SEPARATOR.join(project.get("source_paths", []))
     places = project["municipalities"]
     row["municipality_codes"] = LIST_SEPARATOR.join(m["code"] for m in places if m["code"])
@@ -181,7 +265,9 @@ def _flat(project: dict[str, Any]) -> dict[str, Any]:
     for role in ROLES:
         orgs = project["organisations"][role]
         row[f"{role}_names"] = LIST_SEPARATOR.join(o["name"] for o in orgs)
-        row[f"{role}_entities"] = LIST_SEPARATOR.join(dict.fromkeys(o["entity"] for o in orgs if o["entity"]))
+        row[f"{role}_entities"] = LIST_SEPARATOR.join(
+            dict.fromkeys(o["entity"] for o in orgs if o["entity"])
+        )
     row["goals"] = len(project["goals"])
     return row
 
@@ -244,7 +330,11 @@ def _money(p: dict[str, Any]) -> tuple[Any, Any, str | None]:
 def _nuts2(p: dict[str, Any]) -> list[str]:
     """The stated NUTS-2 code, else the region's, else those of the municipalities."""
     stated = p.get("nuts2") or p.get("region_nuts2")
-    return [stated] if stated else sorted({m["nuts2_code"] for m in p["municipalities"] if m["nuts2_code"]})
+    return (
+        [stated]
+        if stated
+        else sorted({m["nuts2_code"] for m in p["municipalities"] if m["nuts2_code"]})
+    )
 
 
 def _fund(p: dict[str, Any]) -> str | None:
@@ -268,11 +358,27 @@ def _kohesio_row(p: dict[str, Any], region_names: dict[str, str]) -> list[Any]:
     rate = p.get("union_cofinancing_rate_pct") or p.get("cofinancing_rate_derived_pct")
     owner = p["organisations"]["owner"]
     nuts = _nuts2(p)
-    return [p.get("title"), total, eu, rate, currency, p.get("period_start"), p.get("period_end"), p.get("owner"),
-            "Sweden", LIST_SEPARATOR.join(nuts), LIST_SEPARATOR.join(region_names.get(n, "") for n in nuts),
-            LIST_SEPARATOR.join(m["name"] for m in p["municipalities"]), _fund(p), _programme_period(p),
-            p.get("programme_area"), p.get("intervention_type"), _project_id(p),
-            owner[0]["entity"] if owner else None, p.get("document_path")]
+    return [
+        p.get("title"),
+        total,
+        eu,
+        rate,
+        currency,
+        p.get("period_start"),
+        p.get("period_end"),
+        p.get("owner"),
+        "Sweden",
+        LIST_SEPARATOR.join(nuts),
+        LIST_SEPARATOR.join(region_names.get(n, "") for n in nuts),
+        LIST_SEPARATOR.join(m["name"] for m in p["municipalities"]),
+        _fund(p),
+        _programme_period(p),
+        p.get("programme_area"),
+        p.get("intervention_type"),
+        _project_id(p),
+        owner[0]["entity"] if owner else None,
+        p.get("document_path"),
+    ]
 
 
 def to_kohesio_csv(projects: list[dict[str, Any]], dialect: str = "standard") -> str:
@@ -297,7 +403,9 @@ def _narrative(text: Any) -> dict[str, Any]:
 def _identifiers(projects: list[dict[str, Any]]) -> list[str]:
     """IATI identifiers: prefix + case or project number (`/` is not allowed), unique per activity."""
     base = [f"{IATI_PREFIX}-{_project_id(p).replace('/', '-')}" for p in projects]
-    return [b if base.count(b) == 1 else f"{b}-{p['document_id'][:8]}" for b, p in zip(base, projects)]
+    return [
+        b if base.count(b) == 1 else f"{b}-{p['document_id'][:8]}" for b, p in zip(base, projects)
+    ]
 
 
 def _participating_orgs(p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -305,10 +413,21 @@ def _participating_orgs(p: dict[str, Any]) -> list[dict[str, Any]]:
     for role in ROLES:
         for org in p["organisations"][role]:
             for code in IATI_ROLES[role]:
-                item: dict[str, Any] = {"role": code, "type": IATI_ORG_TYPES.get(org["kind"] or "other", "90")}
+                item: dict[str, Any] = {
+                    "role": code,
+                    "type": IATI_ORG_TYPES.get(org["kind"] or "other", "90"),
+                }
                 if org["org_nr"] and role == "owner":
-                    item["ref"] = f"SE-ON-{org['org_nr']}"  # org-id.guide: Swedish organisation number
-                out.append({**item, **_narrative(org["entity"] or org["name"]), "esfparse:as-written": org["name"]})
+                    item["ref"] = (
+                        f"SE-ON-{org['org_nr']}"  # org-id.guide: Swedish organisation number
+                    )
+                out.append(
+                    {
+                        **item,
+                        **_narrative(org["entity"] or org["name"]),
+                        "esfparse:as-written": org["name"],
+                    }
+                )
     if _fund(p):
         out.append({"role": "1", "type": "40", **_narrative(f"European Union – {_fund(p)}")})
     return out
@@ -328,13 +447,34 @@ def _budgets(p: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, An
     """Budget (type 1 original, status 2 committed) and the ESF grant as an incoming commitment (type 11)."""
     total, grant, currency = _money(p)
     start, end = p.get("period_start"), p.get("period_end")
-    budgets = [{"type": "1", "status": "2", "period-start": {"iso-date": start}, "period-end": {"iso-date": end},
-                "value": _value(total, currency or "", start)}] if total is not None and start and end else []
-    transactions = [{"transaction-type": {"code": "11"}, "transaction-date": {"iso-date": start},
-                     "value": _value(grant, currency or "", start),
-                     "provider-org": _narrative(f"European Union – {_fund(p) or 'ESF'}"),
-                     "description": _narrative("Granted EU support; dated at the project start (no decision date).")}
-                    ] if grant is not None and start else []
+    budgets = (
+        [
+            {
+                "type": "1",
+                "status": "2",
+                "period-start": {"iso-date": start},
+                "period-end": {"iso-date": end},
+                "value": _value(total, currency or "", start),
+            }
+        ]
+        if total is not None and start and end
+        else []
+    )
+    transactions = (
+        [
+            {
+                "transaction-type": {"code": "11"},
+                "transaction-date": {"iso-date": start},
+                "value": _value(grant, currency or "", start),
+                "provider-org": _narrative(f"European Union – {_fund(p) or 'ESF'}"),
+                "description": _narrative(
+                    "Granted EU support; dated at the project start (no decision date)."
+                ),
+            }
+        ]
+        if grant is not None and start
+        else []
+    )
     return budgets, transactions
 
 
@@ -342,11 +482,15 @@ def _locations(p: dict[str, Any]) -> list[dict[str, Any]]:
     """Municipalities with centroid coordinates (exactness 2 approximate, class 1 administrative region)."""
     out = []
     for m in p["municipalities"]:
-        loc: dict[str, Any] = {"ref": f"SE-SCB-{m['code']}" if m["code"] else None, "location-reach": {"code": "1"},
-                               "name": _narrative(m["name"]),
-                               "administrative": [{"vocabulary": "A4", "level": "0", "code": "SE"}],
-                               "exactness": {"code": "2"}, "location-class": {"code": "1"},
-                               "feature-designation": {"code": "ADM2"}}
+        loc: dict[str, Any] = {
+            "ref": f"SE-SCB-{m['code']}" if m["code"] else None,
+            "location-reach": {"code": "1"},
+            "name": _narrative(m["name"]),
+            "administrative": [{"vocabulary": "A4", "level": "0", "code": "SE"}],
+            "exactness": {"code": "2"},
+            "location-class": {"code": "1"},
+            "feature-designation": {"code": "ADM2"},
+        }
         if m["latitude"] is not None:
             loc["point"] = {"srsName": WGS84, "pos": f"{m['latitude']} {m['longitude']}"}
         out.append({k: v for k, v in loc.items() if v is not None})
@@ -356,34 +500,58 @@ def _locations(p: dict[str, Any]) -> list[dict[str, Any]]:
 def _result(goal: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
     """A goal as result -> indicator -> baseline / period target (or actual, for a reported result)."""
     title = goal["what"] or goal["quote"]
-    detail = " ".join(filter(None, (goal["whom"], goal["per"] and f"per {goal['per']}", goal["time_condition"])))
+    detail = " ".join(
+        filter(None, (goal["whom"], goal["per"] and f"per {goal['per']}", goal["time_condition"]))
+    )
     value: dict[str, Any] = {"value": goal["value"]}
     if goal["value_max"] is not None:
         value["comment"] = _narrative(f"range {goal['value']:g}–{goal['value_max']:g}")
-    period: dict[str, Any] = {"period-start": {"iso-date": p.get("period_start")},
-                              "period-end": {"iso-date": p.get("period_end")},
-                              ("actual" if goal["kind"] == "reported_result" else "target"): [value]}
-    indicator: dict[str, Any] = {"measure": "2" if goal["unit"] == "percent" else "1", "ascending": "1",
-                                 "title": _narrative(f"{title} ({detail})" if detail else title),
-                                 "description": _narrative(goal["quote"]), "period": [period]}
+    period: dict[str, Any] = {
+        "period-start": {"iso-date": p.get("period_start")},
+        "period-end": {"iso-date": p.get("period_end")},
+        ("actual" if goal["kind"] == "reported_result" else "target"): [value],
+    }
+    indicator: dict[str, Any] = {
+        "measure": "2" if goal["unit"] == "percent" else "1",
+        "ascending": "1",
+        "title": _narrative(f"{title} ({detail})" if detail else title),
+        "description": _narrative(goal["quote"]),
+        "period": [period],
+    }
     if goal["baseline"] is not None:
         indicator["baseline"] = [{"value": goal["baseline"]}]
     # ResultType: 1 output (planned counts and activities), 2 outcome (targets, reported results).
-    return {"type": "1" if goal["kind"] == "planned_output" else "2", "aggregation-status": "0",
-            "title": _narrative(title), "indicator": [indicator]}
+    return {
+        "type": "1" if goal["kind"] == "planned_output" else "2",
+        "aggregation-status": "0",
+        "title": _narrative(title),
+        "indicator": [indicator],
+    }
 
 
 def _iati_activity(p: dict[str, Any], identifier: str) -> dict[str, Any]:
     p = {**p, "fund": _fund(p)}
     budgets, transactions = _budgets(p)
-    other_ids = [{"ref": p[k], "type": "A9"} for k in ("diarienummer", "project_number") if p.get(k)]
+    other_ids = [
+        {"ref": p[k], "type": "A9"} for k in ("diarienummer", "project_number") if p.get(k)
+    ]
     activity = {
-        "iati-identifier": identifier, "default-currency": _money(p)[2], "xml:lang": "sv",
-        "reporting-org": {"secondary-reporter": "1", **_narrative("esfparse (extracted from a public ESF project page)")},
-        "title": _narrative(p.get("title") or ""), "other-identifier": other_ids or None,
-        "participating-org": _participating_orgs(p), "activity-date": _dates(p),
-        "recipient-country": [{"code": "SE", "percentage": "100"}], "location": _locations(p),
-        "budget": budgets, "transaction": transactions, "result": [_result(g, p) for g in p["goals"]],
+        "iati-identifier": identifier,
+        "default-currency": _money(p)[2],
+        "xml:lang": "sv",
+        "reporting-org": {
+            "secondary-reporter": "1",
+            **_narrative("esfparse (extracted from a public ESF project page)"),
+        },
+        "title": _narrative(p.get("title") or ""),
+        "other-identifier": other_ids or None,
+        "participating-org": _participating_orgs(p),
+        "activity-date": _dates(p),
+        "recipient-country": [{"code": "SE", "percentage": "100"}],
+        "location": _locations(p),
+        "budget": budgets,
+        "transaction": transactions,
+        "result": [_result(g, p) for g in p["goals"]],
         "esfparse:source": {"document-id": p["document_id"], "path": p.get("document_path")},
     }
     return {k: v for k, v in activity.items() if v not in (None, [])}

@@ -27,7 +27,10 @@ _EXTRA_FIELDS = {
 _EXTRA_DATES = {"call_opens": "call_opens", "call_closes": "call_closes"}
 _EXTRA_LABELS = {"postal_code": "postal_code", "city": "city", "program_cci": "program_cci"}
 # Kohesio pages name two fields the portal's way.
-_KOHESIO_NAMES = {"union_cofinancing_rate": "eu_cofinancing_rate", "programme_period": "programming_period"}
+_KOHESIO_NAMES = {
+    "union_cofinancing_rate": "eu_cofinancing_rate",
+    "programme_period": "programming_period",
+}
 
 
 def _percent(rate: float | None) -> str | None:
@@ -41,18 +44,29 @@ def to_gold(record: Record) -> dict[str, Any]:
     """The gold-file dict for a record (keys and value shapes as in corpus/gold/*.json)."""
     r = record
     out: dict[str, Any] = {
-        "kind": r.kind, "title": r.title, "programme_area": r.programme_area, "phase": r.phase,
-        "owner": r.owner, "contact_person": r.contact_person, "email": r.email, "phone": r.phone,
-        "esf_grant_sek": r.esf_grant_sek, "total_budget_sek": r.total_budget_sek,
+        "kind": r.kind,
+        "title": r.title,
+        "programme_area": r.programme_area,
+        "phase": r.phase,
+        "owner": r.owner,
+        "contact_person": r.contact_person,
+        "email": r.email,
+        "phone": r.phone,
+        "esf_grant_sek": r.esf_grant_sek,
+        "total_budget_sek": r.total_budget_sek,
         "period_start": r.period_start.isoformat() if r.period_start else None,
         "period_end": r.period_end.isoformat() if r.period_end else None,
         "region": r.region,
         "co_financiers": [o.name for o in r.co_financiers],
         "partners": [o.name for o in r.partners],
-        "municipalities": [m.as_written if m.source == "list" else (m.name or m.as_written)
-                           for m in r.municipalities],
+        "municipalities": [
+            m.as_written if m.source == "list" else (m.name or m.as_written)
+            for m in r.municipalities
+        ],
         "goals": [_goal(g) for g in r.goals],
-        "people": [{"name": p.name, "role": p.role, "organisation": p.organisation} for p in r.people],
+        "people": [
+            {"name": p.name, "role": p.role, "organisation": p.organisation} for p in r.people
+        ],
         "emails": [e.value for e in r.emails],
         "organisations": [o.name for o in r.organisations],
         "truncated_sections": list(r.truncated_sections),

@@ -57,12 +57,39 @@ from .checks import LAYOUT_PROGRAMME
 
 RULES = {"case_number": 1.0, "title_owner_period": 0.9, "title_period": 0.7, "document": 1.0}
 # Fields reconciled across a project's sources (the other project_pages columns are per document).
-FIELDS = ("title", "layout", "owner", "contact_person", "email", "phone", "esf_grant_sek", "total_budget_sek",
-          "esf_grant_eur", "total_budget_eur", "cofinancing_rate_derived_pct", "union_cofinancing_rate_pct",
-          "period_start", "period_end", "region", "region_nuts2", "national", "programme_area",
-          "programme_area_code", "programme_area_name", "phase", "diarienummer", "project_number", "utlysning",
-          "fund", "specific_goal", "owner_org_nr", "nuts2", "intervention_type", "planned_participants",
-          "participants")
+FIELDS = (
+    "title",
+    "layout",
+    "owner",
+    "contact_person",
+    "email",
+    "phone",
+    "esf_grant_sek",
+    "total_budget_sek",
+    "esf_grant_eur",
+    "total_budget_eur",
+    "cofinancing_rate_derived_pct",
+    "union_cofinancing_rate_pct",
+    "period_start",
+    "period_end",
+    "region",
+    "region_nuts2",
+    "national",
+    "programme_area",
+    "programme_area_code",
+    "programme_area_name",
+    "phase",
+    "diarienummer",
+    "project_number",
+    "utlysning",
+    "fund",
+    "specific_goal",
+    "owner_org_nr",
+    "nuts2",
+    "intervention_type",
+    "planned_participants",
+    "participants",
+)
 _FORMAT_RANK = {"text": 0, "html": 1, "pdf": 2}  # ties go to the text a page is published as
 
 
@@ -105,34 +132,54 @@ def case_keys(diarienummer: str | None, project_number: str | None) -> list[str]
     return [f"case:{n}" for n in dict.fromkeys(numbers)]
 
 
-def name_key(title: str | None, owner: str | None, programme_period: str | None,
-             period_start: str | None) -> Key | None:
+def name_key(
+    title: str | None, owner: str | None, programme_period: str | None, period_start: str | None
+) -> Key | None:
     """The title-based key (rule 2 with an owner, else rule 3 with the start date); None without a title."""
     if not title or not normalise_title(title):
         return None
     t, period = normalise_title(title), programme_period or "?"
     if owner and owner.strip():
-        return Key(f"name:{t}|{owner_key(owner)}|{period}", "title_owner_period", RULES["title_owner_period"],
-                   f"title {title!r}, owner {owner!r}, programme period {period}")
-    return Key(f"title:{t}|{period}|{period_start or '?'}", "title_period", RULES["title_period"],
-               f"title {title!r}, programme period {period}, start {period_start or 'unknown'}")
+        return Key(
+            f"name:{t}|{owner_key(owner)}|{period}",
+            "title_owner_period",
+            RULES["title_owner_period"],
+            f"title {title!r}, owner {owner!r}, programme period {period}",
+        )
+    return Key(
+        f"title:{t}|{period}|{period_start or '?'}",
+        "title_period",
+        RULES["title_period"],
+        f"title {title!r}, programme period {period}, start {period_start or 'unknown'}",
+    )
 
 
-def project_key(diarienummer: str | None, project_number: str | None, title: str | None, owner: str | None,
-                programme_period: str | None, period_start: str | None, sha256: str = "") -> Key:
+def project_key(
+    diarienummer: str | None,
+    project_number: str | None,
+    title: str | None,
+    owner: str | None,
+    programme_period: str | None,
+    period_start: str | None,
+    sha256: str = "",
+) -> Key:
     """The strongest identity key of one document (see the module docstring for the rules)."""
     cases = case_keys(diarienummer, project_number)
     if cases:
         written = diarienummer if diarienummer and diarienummer.strip() else project_number
         return Key(cases[0], "case_number", RULES["case_number"], f"case number {written!r}")
     return name_key(title, owner, programme_period, period_start) or Key(
-        f"doc:{sha256}", "document", RULES["document"], "no case number and no title: the document alone")
+        f"doc:{sha256}",
+        "document",
+        RULES["document"],
+        "no case number and no title: the document alone",
+    )
 
 
 def project_id(key: str) -> str:
     """Stable project id of a key: the case number itself, else `p-` + 12 hex digits of its SHA-1."""
     if key.startswith("case:"):
-        return key[len("case:"):]
+        return key[len("case:") :]
     return "p-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
@@ -144,8 +191,13 @@ _ESFPLUS_CASE_RE = re.compile(r"^\d\d-\d{3}-S\d\d$", re.I)  # ESF+ diarienummer 
 _CASE_YEAR_RE = re.compile(r"^(20\d\d)/\d+$")  # 2014-2020 project number `2015/00963`
 
 
-def programme_period_of(stated: str | None, layout: str | None, diarienummer: str | None,
-                        project_number: str | None, period_start: str | None) -> tuple[str | None, str | None]:
+def programme_period_of(
+    stated: str | None,
+    layout: str | None,
+    diarienummer: str | None,
+    project_number: str | None,
+    period_start: str | None,
+) -> tuple[str | None, str | None]:
     """(programme period, how it was found): stated, else the layout, the case number's shape, the start year."""
     m = _YEARS_RE.search(stated or "")
     if m:
@@ -156,7 +208,9 @@ def programme_period_of(stated: str | None, layout: str | None, diarienummer: st
         n = normalise_case_number(number or "")
         if _ESFPLUS_CASE_RE.match(n):
             return "2021-2027", "case_number"
-        if _CASE_YEAR_RE.match(n) and 2014 <= int(n[:4]) <= 2023:  # case numbers of the 2014-2020 programme
+        if (
+            _CASE_YEAR_RE.match(n) and 2014 <= int(n[:4]) <= 2023
+        ):  # case numbers of the 2014-2020 programme
             return "2014-2020", "case_number"
     year = int(period_start[:4]) if period_start and period_start[:4].isdigit() else None
     for first, last in _PROGRAMMES:
@@ -283,14 +337,18 @@ def reconcile(sources: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[
     values: dict[str, Any] = {}
     choices: list[dict[str, Any]] = []
     for field in FIELDS:
-        stated = [(s, s["row"].get(field)) for s in sources if s["row"].get(field) not in (None, "")]
+        stated = [
+            (s, s["row"].get(field)) for s in sources if s["row"].get(field) not in (None, "")
+        ]
         if not stated:
             values[field] = None
             continue
         votes = Counter(_comparable(v) for _, v in stated)
         best = max(votes.values())
         tied = [k for k, n in votes.items() if n == best]
-        pick = next(k for _, v in stated if (k := _comparable(v)) in tied)  # stated is in primary-first order
+        pick = next(
+            k for _, v in stated if (k := _comparable(v)) in tied
+        )  # stated is in primary-first order
         source, value = next((s, v) for s, v in stated if _comparable(v) == pick)
         values[field] = value
         if len(votes) > 1 or len(stated) < len(sources):
@@ -298,40 +356,91 @@ def reconcile(sources: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[
     return values, choices
 
 
-def _choice(field: str, value: Any, source: dict[str, Any], stated: list[tuple[dict[str, Any], Any]],
-            total: int, tie: bool) -> dict[str, Any]:
+def _choice(
+    field: str,
+    value: Any,
+    source: dict[str, Any],
+    stated: list[tuple[dict[str, Any], Any]],
+    total: int,
+    tie: bool,
+) -> dict[str, Any]:
     agree = sum(_comparable(v) == _comparable(value) for _, v in stated)
     others = Counter(str(v) for _, v in stated if _comparable(v) != _comparable(value))
     if tie:
         reason = f"tie: {agree} sources each; the primary source's value"
     else:
-        reason = f"{agree} of {total} sources state it" + ("" if len(stated) == agree else ", the most")
-    return {"field": field, "value": None if value is None else str(value), "document_id": source["sha256"],
-            "sources_agreeing": agree, "sources_stating": len(stated), "sources": total, "reason": reason,
-            "alternatives": json.dumps(dict(others), ensure_ascii=False) if others else None}
+        reason = f"{agree} of {total} sources state it" + (
+            "" if len(stated) == agree else ", the most"
+        )
+    return {
+        "field": field,
+        "value": None if value is None else str(value),
+        "document_id": source["sha256"],
+        "sources_agreeing": agree,
+        "sources_stating": len(stated),
+        "sources": total,
+        "reason": reason,
+        "alternatives": json.dumps(dict(others), ensure_ascii=False) if others else None,
+    }
 
 
 # ---------------------------------------------------------------- the tables
 
-_COLUMNS = ("id", "document_id", *FIELDS, "programme_period", "programme_period_source", "region_as_written",
-            "eur_sek_rate", "eur_sek_rate_year", "esf_grant_sek_equiv", "total_budget_sek_equiv", "sek_converted",
-            "identity_key", "identity_rule", "identity_confidence", "sources", "truncated", "extra_json")
-_INTEGER = {"esf_grant_sek", "total_budget_sek", "national", "planned_participants", "participants",
-            "eur_sek_rate_year", "esf_grant_sek_equiv", "total_budget_sek_equiv", "sek_converted", "sources",
-            "truncated"}
-_REAL = {"esf_grant_eur", "total_budget_eur", "cofinancing_rate_derived_pct", "union_cofinancing_rate_pct",
-         "eur_sek_rate", "identity_confidence"}
+_COLUMNS = (
+    "id",
+    "document_id",
+    *FIELDS,
+    "programme_period",
+    "programme_period_source",
+    "region_as_written",
+    "eur_sek_rate",
+    "eur_sek_rate_year",
+    "esf_grant_sek_equiv",
+    "total_budget_sek_equiv",
+    "sek_converted",
+    "identity_key",
+    "identity_rule",
+    "identity_confidence",
+    "sources",
+    "truncated",
+    "extra_json",
+)
+_INTEGER = {
+    "esf_grant_sek",
+    "total_budget_sek",
+    "national",
+    "planned_participants",
+    "participants",
+    "eur_sek_rate_year",
+    "esf_grant_sek_equiv",
+    "total_budget_sek_equiv",
+    "sek_converted",
+    "sources",
+    "truncated",
+}
+_REAL = {
+    "esf_grant_eur",
+    "total_budget_eur",
+    "cofinancing_rate_derived_pct",
+    "union_cofinancing_rate_pct",
+    "eur_sek_rate",
+    "identity_confidence",
+}
 
 
 def _ddl() -> list[str]:
     def col(c: str) -> str:
         kind = "INTEGER" if c in _INTEGER else "REAL" if c in _REAL else "TEXT"
-        extra = {"id": " PRIMARY KEY", "document_id": " REFERENCES documents(sha256)",
-                 "region_nuts2": " REFERENCES nuts2_regions(code)"}.get(c, "")
+        extra = {
+            "id": " PRIMARY KEY",
+            "document_id": " REFERENCES documents(sha256)",
+            "region_nuts2": " REFERENCES nuts2_regions(code)",
+        }.get(c, "")
         return f"[{c}] {kind}{extra}"
 
     return [
-        "DROP TABLE IF EXISTS project_field_choices", "DROP TABLE IF EXISTS project_sources",
+        "DROP TABLE IF EXISTS project_field_choices",
+        "DROP TABLE IF EXISTS project_sources",
         "DROP TABLE IF EXISTS projects",
         f"CREATE TABLE projects ({', '.join(col(c) for c in _COLUMNS)})",
         "CREATE TABLE project_sources (document_id TEXT PRIMARY KEY REFERENCES documents(sha256), "
@@ -343,22 +452,43 @@ def _ddl() -> list[str]:
     ]  # indexes: store.INDEXES, created after every ingest
 
 
-_PAGES_SQL = ("SELECT p.rowid AS _rowid, p.*, d.path AS _path, d.format AS _format FROM project_pages p "
-              "JOIN documents d ON d.sha256 = p.document_id")
+_PAGES_SQL = (
+    "SELECT p.rowid AS _rowid, p.*, d.path AS _path, d.format AS _format FROM project_pages p "
+    "JOIN documents d ON d.sha256 = p.document_id"
+)
 
 
 def _doc(names: list[str], values: tuple[Any, ...]) -> dict[str, Any]:
     """One project page with its document's path and format, and its keys."""
     row = dict(zip(names, values))
     row.pop("_rowid")
-    period, how = programme_period_of(row.get("programme_period"), row.get("layout"), row.get("diarienummer"),
-                                      row.get("project_number"), row.get("period_start"))
+    period, how = programme_period_of(
+        row.get("programme_period"),
+        row.get("layout"),
+        row.get("diarienummer"),
+        row.get("project_number"),
+        row.get("period_start"),
+    )
     named = name_key(row.get("title"), row.get("owner"), period, row.get("period_start"))
-    key = project_key(row.get("diarienummer"), row.get("project_number"), row.get("title"), row.get("owner"),
-                      period, row.get("period_start"), row["document_id"])
-    return {"sha256": row["document_id"], "path": row.pop("_path"), "format": row.pop("_format"),
-            "row": row, "period": (period, how), "key": key, "name": named.key if named else None,
-            "cases": case_keys(row.get("diarienummer"), row.get("project_number"))}
+    key = project_key(
+        row.get("diarienummer"),
+        row.get("project_number"),
+        row.get("title"),
+        row.get("owner"),
+        period,
+        row.get("period_start"),
+        row["document_id"],
+    )
+    return {
+        "sha256": row["document_id"],
+        "path": row.pop("_path"),
+        "format": row.pop("_format"),
+        "row": row,
+        "period": (period, how),
+        "key": key,
+        "name": named.key if named else None,
+        "cases": case_keys(row.get("diarienummer"), row.get("project_number")),
+    }
 
 
 def _load(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -380,7 +510,12 @@ def _load_keys(conn: sqlite3.Connection) -> tuple[list[int], list[dict[str, Any]
     for values in cur:
         doc = _doc(names, values)
         rowids.append(values[0])
-        keys.append({"cases": tuple(doc["cases"]) or (), "name": sys.intern(doc["name"]) if doc["name"] else None})
+        keys.append(
+            {
+                "cases": tuple(doc["cases"]) or (),
+                "name": sys.intern(doc["name"]) if doc["name"] else None,
+            }
+        )
     return rowids, keys
 
 
@@ -397,22 +532,45 @@ def _project(sources: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
     """The projects row and the choices of one group of sources (primary first)."""
     values, choices = reconcile(sources)
     primary = sources[0]
-    keys = sorted({k for s in sources for k in s["cases"]}, key=lambda k: (not any(
-        s["row"].get("diarienummer") and k == f"case:{normalise_case_number(s['row']['diarienummer'])}"
-        for s in sources), k))
-    key = keys[0] if keys else min((s["key"] for s in sources), key=lambda k: (-k.confidence, k.key)).key
+    keys = sorted(
+        {k for s in sources for k in s["cases"]},
+        key=lambda k: (
+            not any(
+                s["row"].get("diarienummer")
+                and k == f"case:{normalise_case_number(s['row']['diarienummer'])}"
+                for s in sources
+            ),
+            k,
+        ),
+    )
+    key = (
+        keys[0]
+        if keys
+        else min((s["key"] for s in sources), key=lambda k: (-k.confidence, k.key)).key
+    )
     best = max((s["key"] for s in sources), key=lambda k: k.confidence)
     period, how = programme_period_of(None, None, None, None, None)
-    for s in sources:  # the strongest way any source gives it: stated, layout, case number, start year
+    for (
+        s
+    ) in sources:  # the strongest way any source gives it: stated, layout, case number, start year
         p, h = s["period"]
         if p and (how is None or _HOW_RANK[h] < _HOW_RANK[how]):
             period, how = p, h
-    row = {**values, "id": project_id(key), "document_id": primary["sha256"], "programme_period": period,
-           "programme_period_source": how, "region_as_written": values["region"],
-           "region": region_label(values["region"], values["national"]), "identity_key": key,
-           "identity_rule": best.rule, "identity_confidence": best.confidence, "sources": len(sources),
-           "truncated": int(all(s["row"].get("truncated") for s in sources)),
-           "extra_json": primary["row"].get("extra_json")}
+    row = {
+        **values,
+        "id": project_id(key),
+        "document_id": primary["sha256"],
+        "programme_period": period,
+        "programme_period_source": how,
+        "region_as_written": values["region"],
+        "region": region_label(values["region"], values["national"]),
+        "identity_key": key,
+        "identity_rule": best.rule,
+        "identity_confidence": best.confidence,
+        "sources": len(sources),
+        "truncated": int(all(s["row"].get("truncated") for s in sources)),
+        "extra_json": primary["row"].get("extra_json"),
+    }
     row.update(_sek_equivalents(values))
     return row, choices
 
@@ -423,16 +581,30 @@ _HOW_RANK = {"stated": 0, "layout": 1, "case_number": 2, "start_year": 3}
 def _sek_equivalents(values: dict[str, Any]) -> dict[str, Any]:
     """SEK as stated, else EUR converted at the start year's rate (flagged in `sek_converted`)."""
     grant, budget = values["esf_grant_sek"], values["total_budget_sek"]
-    out = {"esf_grant_sek_equiv": grant, "total_budget_sek_equiv": budget, "sek_converted": 0,
-           "eur_sek_rate": None, "eur_sek_rate_year": None}
-    if grant is None and budget is None and (values["esf_grant_eur"] is not None
-                                             or values["total_budget_eur"] is not None):
+    out = {
+        "esf_grant_sek_equiv": grant,
+        "total_budget_sek_equiv": budget,
+        "sek_converted": 0,
+        "eur_sek_rate": None,
+        "eur_sek_rate_year": None,
+    }
+    if (
+        grant is None
+        and budget is None
+        and (values["esf_grant_eur"] is not None or values["total_budget_eur"] is not None)
+    ):
         rate = eur_rate(values["period_start"])
         if rate:
             year, sek_per_eur, _ = rate
-            out.update({"eur_sek_rate": sek_per_eur, "eur_sek_rate_year": year, "sek_converted": 1,
-                        "esf_grant_sek_equiv": _convert(values["esf_grant_eur"], sek_per_eur),
-                        "total_budget_sek_equiv": _convert(values["total_budget_eur"], sek_per_eur)})
+            out.update(
+                {
+                    "eur_sek_rate": sek_per_eur,
+                    "eur_sek_rate_year": year,
+                    "sek_converted": 1,
+                    "esf_grant_sek_equiv": _convert(values["esf_grant_eur"], sek_per_eur),
+                    "total_budget_sek_equiv": _convert(values["total_budget_eur"], sek_per_eur),
+                }
+            )
     return out
 
 
@@ -455,28 +627,68 @@ def rebuild_projects(db: Any) -> dict[str, int]:
     counts = {"documents": len(rowids), "projects": len(groups), "choices": 0}
     conn.execute("SAVEPOINT projects")
     try:
-        for table, n in (("projects", len(_COLUMNS)), ("project_sources", 9), ("project_field_choices", 9)):
+        for table, n in (
+            ("projects", len(_COLUMNS)),
+            ("project_sources", 9),
+            ("project_field_choices", 9),
+        ):
             conn.execute(f"DROP TABLE IF EXISTS temp.new_{table}")
             conn.execute(f"CREATE TEMP TABLE new_{table} ({', '.join(f'c{i}' for i in range(n))})")
         for group in groups:
             members = sorted(_group_rows(conn, [rowids[i] for i in group]), key=_completeness)
             row, picked = _project(members)
-            conn.execute(f"INSERT INTO temp.new_projects VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                         tuple(row.get(c) for c in _COLUMNS))
-            conn.executemany("INSERT INTO temp.new_project_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                (s["sha256"], row["id"], s["path"], s["format"], int(j == 0), s["key"].rule, s["key"].confidence,
-                 s["key"].evidence, s["key"].key) for j, s in enumerate(members)])
-            conn.executemany("INSERT INTO temp.new_project_field_choices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                (row["id"], c["field"], c["value"], c["document_id"], c["sources_agreeing"], c["sources_stating"],
-                 c["sources"], c["reason"], c["alternatives"]) for c in picked])
+            conn.execute(
+                f"INSERT INTO temp.new_projects VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                tuple(row.get(c) for c in _COLUMNS),
+            )
+            conn.executemany(
+                "INSERT INTO temp.new_project_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        s["sha256"],
+                        row["id"],
+                        s["path"],
+                        s["format"],
+                        int(j == 0),
+                        s["key"].rule,
+                        s["key"].confidence,
+                        s["key"].evidence,
+                        s["key"].key,
+                    )
+                    for j, s in enumerate(members)
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO temp.new_project_field_choices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        row["id"],
+                        c["field"],
+                        c["value"],
+                        c["document_id"],
+                        c["sources_agreeing"],
+                        c["sources_stating"],
+                        c["sources"],
+                        c["reason"],
+                        c["alternatives"],
+                    )
+                    for c in picked
+                ],
+            )
             counts["choices"] += len(picked)
         for statement in _ddl():
             conn.execute(statement)
-        conn.execute("INSERT INTO projects SELECT * FROM temp.new_projects ORDER BY c0")  # rowids in id order
-        conn.execute("INSERT INTO project_sources SELECT * FROM temp.new_project_sources ORDER BY rowid")
-        conn.execute("INSERT INTO project_field_choices (project_id, field, value, document_id, sources_agreeing, "
-                     "sources_stating, sources, reason, alternatives) SELECT * FROM temp.new_project_field_choices "
-                     "ORDER BY rowid")
+        conn.execute(
+            "INSERT INTO projects SELECT * FROM temp.new_projects ORDER BY c0"
+        )  # rowids in id order
+        conn.execute(
+            "INSERT INTO project_sources SELECT * FROM temp.new_project_sources ORDER BY rowid"
+        )
+        conn.execute(
+            "INSERT INTO project_field_choices (project_id, field, value, document_id, sources_agreeing, "
+            "sources_stating, sources, reason, alternatives) SELECT * FROM temp.new_project_field_choices "
+            "ORDER BY rowid"
+        )
         for table in ("projects", "project_sources", "project_field_choices"):
             conn.execute(f"DROP TABLE temp.new_{table}")
         _refill_fts(conn)

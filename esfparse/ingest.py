@@ -1,11 +1,12 @@
 """Bulk ingestion: parse files (in worker processes) and store them through one writer.
 
-A bad file never stops a run: it costs one ``error:`` line on stderr and a ``read.unreadable`` row in
-``problems`` (``parse.time_budget`` for a file over the per-document time budget). Only the database itself failing (cannot be opened, disk full, locked) ends the run,
-with one line too. Files too large to be one document are refused before parsing (see
-`pipeline.MAX_BYTES` and `MAX_CHARS`). At the end of a run the cross-document rule runs over the groups of
-pages the run (or a run killed before its end) changed, so the ``project.conflicting_duplicate`` rows
-always describe the whole database, at a cost that follows the change, not the database.
+A bad file never stops a run: it costs one ``error:`` line on stderr and a ``read.unreadable`` row
+in ``problems`` (``parse.time_budget`` for a file over the per-document time budget). Only the
+database itself failing (cannot be opened, disk full, locked) ends the run, with one line too. Files
+too large to be one document are refused before parsing (see `pipeline.MAX_BYTES` and `MAX_CHARS`).
+At the end of a run the cross-document rule runs over the groups of pages the run (or a run killed
+before its end) changed, so the ``project.conflicting_duplicate`` rows always describe the whole
+database, at a cost that follows the change, not the database.
 """
 
 from __future__ import annotations
@@ -44,14 +45,27 @@ def _work(path: str) -> tuple[str, Any, str | None]:
         return path, pack_rows(prepare_rows(extract_path(path)[0], PARSER_VERSION)), None
     except EsfparseError as exc:
         return path, None, shown(str(exc))
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run; reported per file
-        return path, None, shown(f"{shown(path)}: internal error {type(exc).__name__}: {exc} (rerun with --debug)" + (
-            "\n" + traceback.format_exc() if _DEBUG else ""))
+    except Exception as exc:
+        return (
+            path,
+            None,
+            shown(
+                f"{shown(path)}: internal error {type(exc).__name__}: {exc} (rerun with --debug)"
+                + ("\n" + traceback.format_exc() if _DEBUG else "")
+            ),
+        )
 
 
-def run_ingest(files: list[tuple[Path, str | None]], db_path: str, workers: int | None = None, force: bool = False,
-               progress: bool = True, debug: bool = False, paths: list[str] | None = None,
-               time_budget: float | None = TIME_BUDGET) -> dict[str, Any]:
+def run_ingest(
+    files: list[tuple[Path, str | None]],
+    db_path: str,
+    workers: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+    debug: bool = False,
+    paths: list[str] | None = None,
+    time_budget: float | None = TIME_BUDGET,
+) -> dict[str, Any]:
     """Ingest files into db_path; returns a summary dict. Never raises on a bad file.
 
     `time_budget`: CPU seconds per document (None or 0: no budget).
@@ -68,12 +82,21 @@ def run_ingest(files: list[tuple[Path, str | None]], db_path: str, workers: int 
     except (sqlite3.Error, OSError) as exc:
         if debug:
             raise
-        raise click.ClickException(f"{db_path}: database error: {exc} (documents already committed are kept; "
-                                   "fix it and run again)") from exc
+        raise click.ClickException(
+            f"{db_path}: database error: {exc} (documents already committed are kept; "
+            "fix it and run again)"
+        ) from exc
 
 
-def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None, force: bool, progress: bool,
-         paths: list[str], budget: float | None = None) -> dict[str, Any]:
+def _run(
+    files: list[tuple[Path, str | None]],
+    db_path: str,
+    workers: int | None,
+    force: bool,
+    progress: bool,
+    paths: list[str],
+    budget: float | None = None,
+) -> dict[str, Any]:
     from . import store
     from .entities import rebuild_entities
     from .identity import rebuild_projects
@@ -87,7 +110,9 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
     counts = {"files": len(files), "ingested": 0, "unchanged": 0, "failed": 0, "duplicates": 0}
     _FAILED.clear()
     todo: list[str] = []
-    empty = not db.execute("select 1 from documents limit 1").fetchall()  # a fresh database: nothing to skip
+    empty = not db.execute(
+        "select 1 from documents limit 1"
+    ).fetchall()  # a fresh database: nothing to skip
     writer = store.Writer(db)
     results = _results(todo, workers, budget)  # starts on the first next(), when todo is complete
     try:
@@ -105,7 +130,9 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
                 _duplicate(db, sha, first_path, str(path), counts)
         with _bar(results, len(todo), progress) as bar:
             for path, rows, error in bar:
-                if rows is not None and writer.written(rows[0]):  # a copy under another name is unchanged
+                if rows is not None and writer.written(
+                    rows[0]
+                ):  # a copy under another name is unchanged
                     counts["unchanged"] += 1
                     _duplicate(db, rows[0], store.path_of(db, rows[0]), path, counts)
                     continue
@@ -117,21 +144,39 @@ def _run(files: list[tuple[Path, str | None]], db_path: str, workers: int | None
         rebuild_links(db)
         ensure_views(db)
         store.optimize(db)
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (the cli raises Terminated, a KeyboardInterrupt)
+    except (
+        KeyboardInterrupt
+    ) as exc:  # Ctrl-C, or SIGTERM (the cli raises Terminated, a KeyboardInterrupt)
         _stop(db, writer, results, started, paths, counts, workers)
         not_read = counts["files"] - counts["ingested"] - counts["unchanged"] - counts["failed"]
-        raise Interrupted(counts["ingested"], not_read, getattr(exc, "signum", signal.SIGINT)) from exc
+        raise Interrupted(
+            counts["ingested"], not_read, getattr(exc, "signum", signal.SIGINT)
+        ) from exc
     store.log_run(db, started, paths, counts, workers)
     tables = store.row_counts(db)
     db.close()
-    return {**counts, "projects": tables.get("projects", 0), "presentations": tables.get("presentations", 0),
-            "goals": tables.get("goals", 0), "problems": tables.get("problems", 0),
-            "conflicting_duplicates": duplicates, "workers": workers, "tables": tables,
-            "failed_files": list(_FAILED)}
+    return {
+        **counts,
+        "projects": tables.get("projects", 0),
+        "presentations": tables.get("presentations", 0),
+        "goals": tables.get("goals", 0),
+        "problems": tables.get("problems", 0),
+        "conflicting_duplicates": duplicates,
+        "workers": workers,
+        "tables": tables,
+        "failed_files": list(_FAILED),
+    }
 
 
-def _stop(db: Any, writer: Any, results: Any, started: float, paths: list[str], counts: dict[str, int],
-          workers: int) -> None:
+def _stop(
+    db: Any,
+    writer: Any,
+    results: Any,
+    started: float,
+    paths: list[str],
+    counts: dict[str, int],
+    workers: int,
+) -> None:
     """After an interrupt: stop the workers, commit what was parsed and log the run, deaf to a second signal."""
     from . import store
 
@@ -163,8 +208,10 @@ class Interrupted(Exception):
 
     def __init__(self, stored: int, not_read: int, signum: int):
         self.stored, self.not_read, self.exit_code = stored, not_read, 128 + int(signum)
-        super().__init__(f"interrupted: {stored} stored, {not_read} not yet read; run the same command again "
-                         "to continue")
+        super().__init__(
+            f"interrupted: {stored} stored, {not_read} not yet read; run the same command again "
+            "to continue"
+        )
 
 
 def _exists(name: str) -> bool:
@@ -179,11 +226,16 @@ def _duplicate(db: Any, sha: str, first: str, path: str, counts: dict[str, int])
 
     counts["duplicates"] += 1
     name = shown(path)
-    print(f"notice: {name}: the same bytes as {first}; stored once, under that path", file=sys.stderr)
+    print(
+        f"notice: {name}: the same bytes as {first}; stored once, under that path", file=sys.stderr
+    )
     try:
         store.store_duplicate(db, sha, name, first)
     except _ROW_ERRORS as exc:
-        print(f"error: {name}: cannot record it as a copy: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"error: {name}: cannot record it as a copy: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
 
 
 def _stored_as(db: Any, path: Path) -> tuple[str, str] | None:
@@ -203,17 +255,29 @@ def _stored_as(db: Any, path: Path) -> tuple[str, str] | None:
     return None if first is None else (sha, first)
 
 
-def _handle(db: Any, writer: Any, path: str, rows: Any, error: str | None, counts: dict[str, int]) -> bool:
+def _handle(
+    db: Any, writer: Any, path: str, rows: Any, error: str | None, counts: dict[str, int]
+) -> bool:
     """Store one parse result, or record why the file failed; True when stored."""
     if error or rows is None:
-        _fail(db, path, error or f"{shown(path)}: unreadable", counts, BUDGET_CODE if isinstance(error, _LateLine) else None)
+        _fail(
+            db,
+            path,
+            error or f"{shown(path)}: unreadable",
+            counts,
+            BUDGET_CODE if isinstance(error, _LateLine) else None,
+        )
         return False
     try:
         writer.write(rows)  # its own savepoint: a failure undoes this document only
     except _ROW_ERRORS as exc:
         detail = "\n" + traceback.format_exc() if _DEBUG else ""
-        _fail(db, path, f"{shown(path)}: cannot store it: {type(exc).__name__}: {exc} (rerun with --debug){detail}",
-              counts)
+        _fail(
+            db,
+            path,
+            f"{shown(path)}: cannot store it: {type(exc).__name__}: {exc} (rerun with --debug){detail}",
+            counts,
+        )
         return False
     counts["ingested"] += 1
     return True
@@ -223,8 +287,12 @@ def _bar(results: Iterator[tuple[str, Any, str | None]], length: int, progress: 
     import click
 
     if progress and sys.stderr.isatty():
-        return click.progressbar(results, length=length, label="Ingesting", file=sys.stderr, show_pos=True)
-    if progress:  # a log file or a pipe: a bar would print once; say how far the run is, now and then
+        return click.progressbar(
+            results, length=length, label="Ingesting", file=sys.stderr, show_pos=True
+        )
+    if (
+        progress
+    ):  # a log file or a pipe: a bar would print once; say how far the run is, now and then
         return _nullbar(_periodic(results, length))
     return _nullbar(results)
 
@@ -243,8 +311,11 @@ def _periodic(results: Iterator[Any], length: int) -> Iterator[Any]:
         now = time.monotonic()
         if done % step == 0 or now - last >= PROGRESS_SECONDS or done == length:
             last = now
-            print(f"Ingesting: {done}/{length} files ({done / length:.0%}), {now - started:.0f} s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"Ingesting: {done}/{length} files ({done / length:.0%}), {now - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 class _nullbar:
@@ -258,10 +329,14 @@ class _nullbar:
         return None
 
 
-_FAILED: list[dict[str, str]] = []  # this run's failed files: path and the error line, for the summary
+_FAILED: list[
+    dict[str, str]
+] = []  # this run's failed files: path and the error line, for the summary
 
 
-def _fail(db: Any, path: str, message: str, counts: dict[str, int], code: str | None = None) -> None:
+def _fail(
+    db: Any, path: str, message: str, counts: dict[str, int], code: str | None = None
+) -> None:
     from . import store
 
     counts["failed"] += 1
@@ -274,10 +349,15 @@ def _fail(db: Any, path: str, message: str, counts: dict[str, int], code: str | 
     try:  # recording a failure must not cost the run: only the database itself failing ends it
         store.store_failure(db, shown(path), first_line, code or "read.unreadable")
     except _ROW_ERRORS as exc:
-        print(f"error: {shown(path)}: cannot record the failure: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"error: {shown(path)}: cannot record the failure: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
 
 
-def _results(todo: list[str], workers: int, budget: float | None = None) -> Iterator[tuple[str, Any, str | None]]:
+def _results(
+    todo: list[str], workers: int, budget: float | None = None
+) -> Iterator[tuple[str, Any, str | None]]:
     """Yield (path, rows, error) in input order, in-process or from a pool of parser processes."""
     from .parallel import imap_ordered
 
@@ -290,21 +370,44 @@ class _LateLine(str):
 
 def _late(path: str, budget: float) -> tuple[str, Any, str | None]:
     """The result for a file not parsed within the time budget."""
-    return path, None, _LateLine(f"{shown(path)}: not parsed within the time budget ({budget:g} CPU seconds per "
-                                 "document, --time-budget); the run went on without it")
+    return (
+        path,
+        None,
+        _LateLine(
+            f"{shown(path)}: not parsed within the time budget ({budget:g} CPU seconds per "
+            "document, --time-budget); the run went on without it"
+        ),
+    )
 
 
 def _lost(path: str, reason: str) -> tuple[str, Any, str | None]:
     """The result for a file whose parser process died (e.g. killed for using too much memory)."""
-    return path, None, f"{shown(path)}: the parser process died on this file ({reason}); the run went on without it"
+    return (
+        path,
+        None,
+        f"{shown(path)}: the parser process died on this file ({reason}); the run went on without it",
+    )
 
 
 # ---------------------------------------------------------------- cross-document rule
 
 # Columns of `projects` that identify a project or are compared between snapshots.
-_PROJECT_COLUMNS = ("title", "owner", "diarienummer", "project_number", "esf_grant_sek", "total_budget_sek",
-                    "esf_grant_eur", "total_budget_eur", "period_start", "period_end", "planned_participants",
-                    "participants", "region_nuts2", "programme_area_code")
+_PROJECT_COLUMNS = (
+    "title",
+    "owner",
+    "diarienummer",
+    "project_number",
+    "esf_grant_sek",
+    "total_budget_sek",
+    "esf_grant_eur",
+    "total_budget_eur",
+    "period_start",
+    "period_end",
+    "planned_participants",
+    "participants",
+    "region_nuts2",
+    "programme_area_code",
+)
 
 
 def stored_projects(db: Any, shared_only: bool = False) -> list[tuple[str, str, Any]]:
@@ -322,17 +425,29 @@ def stored_projects(db: Any, shared_only: bool = False) -> list[tuple[str, str, 
     if shared_only:
         at = {c: i + 2 for i, c in enumerate(_PROJECT_COLUMNS)}
         paths: dict[tuple[str, str], set[str]] = defaultdict(set)
-        keys = [keys_of(*(row[at[c]] for c in ("diarienummer", "project_number", "title", "owner"))) for row in rows]
+        keys = [
+            keys_of(*(row[at[c]] for c in ("diarienummer", "project_number", "title", "owner")))
+            for row in rows
+        ]
         for row, row_keys in zip(rows, keys, strict=True):
             for key in row_keys:
                 paths[key].add(row[0])
-        rows = [row for row, row_keys in zip(rows, keys, strict=True) if any(len(paths[k]) > 1 for k in row_keys)]
+        rows = [
+            row
+            for row, row_keys in zip(rows, keys, strict=True)
+            if any(len(paths[k]) > 1 for k in row_keys)
+        ]
     wanted = {row[1] for row in rows}
     evidence: dict[str, dict[str, Evidence]] = defaultdict(dict)
-    fields = (*_PROJECT_COLUMNS, "union_cofinancing_rate")  # a problem cites the span of the compared field
+    fields = (
+        *_PROJECT_COLUMNS,
+        "union_cofinancing_rate",
+    )  # a problem cites the span of the compared field
     marks = ", ".join("?" for _ in fields)
     for sha, field, start, end, page in db.execute(
-            f"select document_id, field, start, [end], page from evidence where field in ({marks})", fields):
+        f"select document_id, field, start, [end], page from evidence where field in ({marks})",
+        fields,
+    ):
         if sha in wanted:
             evidence[sha][field] = Evidence(start=start, end=end, page=page)
     out = []
@@ -360,13 +475,19 @@ def store_duplicates(db: Any) -> int:
     count = "select count(*) from problems where code = ?"
     if not conn.execute("select 1 from pending_keys limit 1").fetchall():
         return conn.execute(count, [DUPLICATE_CODE]).fetchone()[0]
-    with db.atomic():  # one transaction: the grouping's temporary tables, the problems, the cleared keys
+    with (
+        db.atomic()
+    ):  # one transaction: the grouping's temporary tables, the problems, the cleared keys
         _group_pending(conn)
-        conn.execute("delete from problems where code = ? and document_id in (select doc from temp.dup_docs)",
-                     [DUPLICATE_CODE])
+        conn.execute(
+            "delete from problems where code = ? and document_id in (select doc from temp.dup_docs)",
+            [DUPLICATE_CODE],
+        )
         for group in _shared_groups(conn):
             sha_of = {path: sha for path, sha, _ in group}
-            for path, problem in find_conflicting_duplicates((path, record) for path, _, record in group):
+            for path, problem in find_conflicting_duplicates(
+                (path, record) for path, _, record in group
+            ):
                 store.insert_problems(db, [problem], sha_of[path], path)
         conn.execute("delete from pending_keys")
         conn.execute("drop table temp.dup_docs")
@@ -397,16 +518,24 @@ _LABEL_SQL = (
 )
 
 
-_GROUPS_SQL = ("select dd.label from dup_docs dd join documents d on d.sha256 = dd.doc group by dd.label "
-               "having count(distinct d.path) > 1 order by dd.label")
+_GROUPS_SQL = (
+    "select dd.label from dup_docs dd join documents d on d.sha256 = dd.doc group by dd.label "
+    "having count(distinct d.path) > 1 order by dd.label"
+)
 _GROUP_PAGES_SQL = (
-    "select d.path, d.sha256, " + ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
+    "select d.path, d.sha256, "
+    + ", ".join(f"p.[{c}]" for c in (*_PROJECT_COLUMNS, "union_cofinancing_rate_pct"))
     + " from dup_docs dd join project_pages p on p.document_id = dd.doc join documents d on d.sha256 = dd.doc "
-    "where dd.label = ? order by d.path")
-_EVIDENCE_FIELDS = (*_PROJECT_COLUMNS, "union_cofinancing_rate")  # a problem cites the span of the compared field
+    "where dd.label = ? order by d.path"
+)
+_EVIDENCE_FIELDS = (
+    *_PROJECT_COLUMNS,
+    "union_cofinancing_rate",
+)  # a problem cites the span of the compared field
 _GROUP_EVIDENCE_SQL = (
     "select e.document_id, e.field, e.start, e.[end], e.page from dup_docs dd join evidence e on e.document_id = "
-    f"dd.doc where dd.label = ? and e.field in ({', '.join('?' for _ in _EVIDENCE_FIELDS)}) order by e.document_id")
+    f"dd.doc where dd.label = ? and e.field in ({', '.join('?' for _ in _EVIDENCE_FIELDS)}) order by e.document_id"
+)
 # Every statement of the pass that reads the database (tests/test_plans.py checks their plans).
 PASS_SQL = (*_GROW_SQL, *_LABEL_SQL, _GROUPS_SQL, _GROUP_PAGES_SQL, _GROUP_EVIDENCE_SQL)
 
@@ -434,12 +563,18 @@ def _shared_groups(conn: Any) -> Iterator[list[tuple[str, str, Any]]]:
     for (label,) in conn.execute(_GROUPS_SQL):
         rows = conn.execute(_GROUP_PAGES_SQL, [label]).fetchall()
         evidence: dict[str, dict[str, Evidence]] = {}
-        for sha, items in groupby(conn.execute(_GROUP_EVIDENCE_SQL, [label, *_EVIDENCE_FIELDS]),
-                                  key=lambda row: row[0]):
-            evidence[sha] = {field: Evidence(start=start, end=end, page=page) for _, field, start, end, page in items}
+        for sha, items in groupby(
+            conn.execute(_GROUP_EVIDENCE_SQL, [label, *_EVIDENCE_FIELDS]), key=lambda row: row[0]
+        ):
+            evidence[sha] = {
+                field: Evidence(start=start, end=end, page=page)
+                for _, field, start, end, page in items
+            }
         group = []
         for path, sha, *values, rate in rows:
             data: dict[str, Any] = dict(zip(_PROJECT_COLUMNS, values, strict=True))
             data["union_cofinancing_rate"] = None if rate is None else rate / 100
-            group.append((path, sha, Record(kind="project_page", evidence=evidence.get(sha, {}), **data)))
+            group.append(
+                (path, sha, Record(kind="project_page", evidence=evidence.get(sha, {}), **data))
+            )
         yield group

@@ -30,12 +30,16 @@ if TYPE_CHECKING:
     from .document import Document, Line
 
 _BULLET_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\)|\d{1,2}[.)])\s+\S")
-_PAGE_NUMBER_RE = re.compile(r"^(?:(?:sida|page|sid\.?|s\.)\s*)?\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?$", re.I)
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:(?:sida|page|sid\.?|s\.)\s*)?\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?$", re.I
+)
 _BREADCRUMB_RE = re.compile(r"\S\s*[›»>/|]\s*\S.*\s[›»>|]\s")  # `Start › Projekt › Titel`
 _LINK_MARK_RE = re.compile(r"\[\d{1,4}\]")  # lynx's numbered links: `[7]Start`
 _COLON_RE = re.compile(r"^(?P<label>[A-ZÅÄÖa-zåäö][^:\n\t]{0,60}?)\s*:(?:\s+|$)(?P<rest>.*)$")
 _SEP_RE = re.compile(r"\t+| {2,}")  # a tab or two or more spaces between label and value
-_INFLECTION_RE = re.compile(r"(?:en|n|ar|er|or|r|a|na|et|t|erna|arna|orna|ens|ets|s)(?:\b|$)")  # Regionen, Utlysningar
+_INFLECTION_RE = re.compile(
+    r"(?:en|n|ar|er|or|r|a|na|et|t|erna|arna|orna|ens|ets|s)(?:\b|$)"
+)  # Regionen, Utlysningar
 _MAX_PAIR_LINE = 160
 _MAX_LABEL = 80  # longer lines are prose, never a label/value pair
 
@@ -72,7 +76,9 @@ def _labels() -> tuple[re.Pattern[str], dict[str, str]]:
     fields = vocabulary()["fields"]
     by_label = {label.casefold(): field for field, labels in fields.items() for label in labels}
     alternation = "|".join(re.escape(lbl) for lbl in sorted(by_label, key=len, reverse=True))
-    return re.compile(rf"(?P<label>{alternation})(?P<rest>.*)$", re.IGNORECASE | re.DOTALL), by_label
+    return re.compile(
+        rf"(?P<label>{alternation})(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
+    ), by_label
 
 
 def known_label(text: str) -> str | None:
@@ -104,9 +110,14 @@ _MENU_ZONE = 40  # navigation sits at the top of a page
 
 def _mark_menus(doc: Document, blocks: list[Block]) -> list[Block]:
     """A run of three or more one-to-three-word lines at the top of the page is navigation."""
+
     def item(block: Block) -> bool:
-        return (block.kind == "paragraph" and block.line < _MENU_ZONE and block.end - block.start <= 30
-                and bool(_MENU_ITEM_RE.match(doc.text[block.start:block.end])))
+        return (
+            block.kind == "paragraph"
+            and block.line < _MENU_ZONE
+            and block.end - block.start <= 30
+            and bool(_MENU_ITEM_RE.match(doc.text[block.start : block.end]))
+        )
 
     def flush(run: list[int]) -> None:
         if len(run) >= _MENU_RUN:
@@ -197,7 +208,14 @@ def inline_pair(text: str, offset: int = 0) -> dict | None:
         return None  # a label alone: a stacked pair, if a value follows
     sep = _SEP_RE.match(rest)
     if sep:
-        return _pair(offset + lead, body, label, field, len(label) + sep.end(), "tab" if "\t" in sep.group() else "spaces")
+        return _pair(
+            offset + lead,
+            body,
+            label,
+            field,
+            len(label) + sep.end(),
+            "tab" if "\t" in sep.group() else "spaces",
+        )
     if rest[:1] == " ":
         if rest[1:2].isspace() or rest[1:2] in "-–(/,.:" or len(body) > 100:
             return None
@@ -207,8 +225,12 @@ def inline_pair(text: str, offset: int = 0) -> dict | None:
     return _pair(offset + lead, body, label, field, len(label), "glued")
 
 
-_MD_ROW_RE = re.compile(r"^\|\s*(?P<label>[^|]+?)\s*\|\s*(?P<value>[^|]*?)\s*\|?$")  # | Label | Value |
-_MD_BOLD_RE = re.compile(r"^(?P<mark>\*\*|__)(?P<label>[^*_]+?)(?P=mark)\s*(?P<value>.*)$")  # **Label:** value
+_MD_ROW_RE = re.compile(
+    r"^\|\s*(?P<label>[^|]+?)\s*\|\s*(?P<value>[^|]*?)\s*\|?$"
+)  # | Label | Value |
+_MD_BOLD_RE = re.compile(
+    r"^(?P<mark>\*\*|__)(?P<label>[^*_]+?)(?P=mark)\s*(?P<value>.*)$"
+)  # **Label:** value
 
 
 def _markdown_pair(body: str, start: int) -> dict | None:
@@ -222,8 +244,14 @@ def _markdown_pair(body: str, start: int) -> dict | None:
         return None
     sep = "cell" if body[0] == "|" else "colon" if ":" in m.group("label") else "space"
     vstart = start + m.start("value")
-    return {"kind": "pair", "label": label, "field": field, "sep": sep, "value_start": vstart,
-            "value_end": vstart + len(m.group("value"))}
+    return {
+        "kind": "pair",
+        "label": label,
+        "field": field,
+        "sep": sep,
+        "value_start": vstart,
+        "value_end": vstart + len(m.group("value")),
+    }
 
 
 def _split_label_pair(lines: list[Line], i: int) -> dict | None:
@@ -235,20 +263,31 @@ def _split_label_pair(lines: list[Line], i: int) -> dict | None:
     if not m or not below.endswith(":") or " " in below.rstrip(":") or ":" in text:
         return None
     lead = len(text) - len(text.lstrip())
-    head = text.strip()[:m.start()]
+    head = text.strip()[: m.start()]
     label = f"{head} {below[:-1]}"
     vstart = lines[i].start + lead + m.end()
-    value = text.strip()[m.end():]
-    return {"kind": "pair", "label": label, "field": known_label(label), "sep": "colon",
-            "value_start": vstart, "value_end": vstart + len(value), "last_line": i + 1,
-            "end": lines[i + 1].start + len(lines[i + 1].text.rstrip())}
+    value = text.strip()[m.end() :]
+    return {
+        "kind": "pair",
+        "label": label,
+        "field": known_label(label),
+        "sep": "colon",
+        "value_start": vstart,
+        "value_end": vstart + len(value),
+        "last_line": i + 1,
+        "end": lines[i + 1].start + len(lines[i + 1].text.rstrip()),
+    }
 
 
 def _continued(lines: list[Line], pair: Block) -> Block:
     """A value wrapped in its column: the next lines indented to where the value starts."""
     if pair.value_start == pair.value_end:
         return pair
-    vline = lines[pair.last_line] if pair.value_start >= lines[pair.last_line].start else lines[pair.line]
+    vline = (
+        lines[pair.last_line]
+        if pair.value_start >= lines[pair.last_line].start
+        else lines[pair.line]
+    )
     column = pair.value_start - vline.start
     if column <= pair.indent:
         return pair  # the value starts at the label's margin: a wrapped line cannot be told apart
@@ -267,8 +306,14 @@ def _continued(lines: list[Line], pair: Block) -> Block:
 def _pair(start: int, body: str, label: str, field: str | None, value_at: int, sep: str) -> dict:
     value = body[value_at:].strip()
     vstart = start + value_at + (len(body[value_at:]) - len(body[value_at:].lstrip()))
-    return {"kind": "pair", "label": label, "field": field, "sep": sep, "value_start": vstart,
-            "value_end": vstart + len(value)}
+    return {
+        "kind": "pair",
+        "label": label,
+        "field": field,
+        "sep": sep,
+        "value_start": vstart,
+        "value_end": vstart + len(value),
+    }
 
 
 def _stacked_pair(doc: Document, lines: list[Line], i: int, base: Block) -> Block | None:
@@ -278,7 +323,9 @@ def _stacked_pair(doc: Document, lines: list[Line], i: int, base: Block) -> Bloc
     is_colon = stripped.endswith(":")
     label = stripped[:-1].rstrip() if is_colon else stripped
     field = known_label(label)
-    if field is None and not (is_colon and label[:1].isupper() and len(label) <= 60 and ":" not in label):
+    if field is None and not (
+        is_colon and label[:1].isupper() and len(label) <= 60 and ":" not in label
+    ):
         return None
     j = i + 1
     if j < len(lines) and not lines[j].text.strip() and j + 1 < len(lines):
@@ -290,13 +337,33 @@ def _stacked_pair(doc: Document, lines: list[Line], i: int, base: Block) -> Bloc
     if value_line is None or not value_line.text.strip() or _is_label_line(value_line.text):
         if field is None and not is_colon:
             return None
-        return _with(base, {"kind": "pair", "label": label, "field": field, "sep": sep,
-                            "value_start": base.end, "value_end": base.end})
+        return _with(
+            base,
+            {
+                "kind": "pair",
+                "label": label,
+                "field": field,
+                "sep": sep,
+                "value_start": base.end,
+                "value_end": base.end,
+            },
+        )
     vt = value_line.text
     vstart = value_line.start + len(vt) - len(vt.lstrip())
     vend = value_line.start + len(vt.rstrip())
-    return _with(base, {"kind": "pair", "label": label, "field": field, "sep": sep, "value_start": vstart,
-                        "value_end": vend, "end": vend, "last_line": j})
+    return _with(
+        base,
+        {
+            "kind": "pair",
+            "label": label,
+            "field": field,
+            "sep": sep,
+            "value_start": vstart,
+            "value_end": vend,
+            "end": vend,
+            "last_line": j,
+        },
+    )
 
 
 def _starts_with_label(text: str) -> bool:
@@ -311,7 +378,9 @@ def _is_label_line(text: str) -> bool:
     if known_label(stripped) is not None:
         return True
     pair = inline_pair(text)
-    return pair is not None and pair["field"] is not None and pair["sep"] in ("colon", "tab", "spaces")
+    return (
+        pair is not None and pair["field"] is not None and pair["sep"] in ("colon", "tab", "spaces")
+    )
 
 
 def _cells(text: str, offset: int) -> tuple[tuple[int, int], ...]:
@@ -379,7 +448,7 @@ def crumb_title_line(doc: Document) -> int | None:
     for block in doc.blocks():
         if block.line >= _MENU_ZONE:
             return None
-        text = _LINK_MARK_RE.sub("", doc.text[block.start:block.end])
+        text = _LINK_MARK_RE.sub("", doc.text[block.start : block.end])
         if block.kind != "furniture" or not _BREADCRUMB_RE.search(text):
             continue
         last = _CRUMB_SPLIT_RE.split(text)[-1].strip()
@@ -391,7 +460,9 @@ def crumb_title_line(doc: Document) -> int | None:
 
 # ---------------------------------------------------------------- text dumps (w3m, lynx, fmt)
 
-_REFERENCES_RE = re.compile(r"\n+(?:References|Referenser|Synliga länkar|Visible links)\n\n(?:\s*\d+\. \S+\n?)+\s*$")
+_REFERENCES_RE = re.compile(
+    r"\n+(?:References|Referenser|Synliga länkar|Visible links)\n\n(?:\s*\d+\. \S+\n?)+\s*$"
+)
 _DUMP_BULLET_RE = re.compile(r"^(\s*)(?:[*+•◦▪-]|\d{1,2}[.)])\s+")
 _MIN_WRAPS = 5
 

@@ -15,7 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Kind = Literal["project_page", "presentation", "report", "call", "unknown"]
-Layout = Literal["esf2007", "esf2014", "label_colon", "esfplus", "prose", "kohesio", "talk", "report", "call"]
+Layout = Literal[
+    "esf2007", "esf2014", "label_colon", "esfplus", "prose", "kohesio", "talk", "report", "call"
+]
 Severity = Literal["error", "warning", "info"]
 
 
@@ -34,12 +36,15 @@ class MunicipalityRef(BaseModel):
 
     as_written: str = Field(description="The name as written in the source, e.g. `Bergs`.")
     code: str | None = Field(
-        default=None, description="Four-digit SCB municipality code (kommunkod); null if unresolved."
+        default=None,
+        description="Four-digit SCB municipality code (kommunkod); null if unresolved.",
     )
     name: str | None = Field(default=None, description="Official SCB short name.")
     county_code: str | None = Field(default=None, description="Two-digit SCB county code.")
     county_name: str | None = Field(default=None, description="County (län) name.")
-    nuts2_code: str | None = Field(default=None, description="NUTS-2 area of the county, e.g. SE11.")
+    nuts2_code: str | None = Field(
+        default=None, description="NUTS-2 area of the county, e.g. SE11."
+    )
     source: Literal["list", "text"] = Field(
         description="`list`: from an explicit Kommun list; `text`: found in prose."
     )
@@ -50,7 +55,9 @@ class OrganisationRef(BaseModel):
     """An organisation named in a role for the project."""
 
     name: str = Field(description="Organisation name as written in the source.")
-    role: Literal["owner", "co_financier", "partner", "funder", "target_authority", "venue", "mentioned"] = Field(
+    role: Literal[
+        "owner", "co_financier", "partner", "funder", "target_authority", "venue", "mentioned"
+    ] = Field(
         description="Role in the project: owner (projektägare), co_financier (medfinansiär), "
         "partner (samarbetspartner), funder, target_authority (the body the participants are registered "
         "with) or venue, the last three read from prose, or mentioned (named in a presentation)."
@@ -65,7 +72,9 @@ class Relation(BaseModel):
     """An organisation in a role to the project, read from a sentence with a cue phrase."""
 
     name: str = Field(description="Organisation as written in the sentence.")
-    role: Literal["owner", "partner", "co_financier", "funder", "target_authority", "venue", "mentioned"] = Field(
+    role: Literal[
+        "owner", "partner", "co_financier", "funder", "target_authority", "venue", "mentioned"
+    ] = Field(
         description="Role the sentence gives it: owner, partner, co_financier, funder (the money behind the "
         "project), target_authority (the body the participants are registered with), venue, or mentioned "
         "(named after a cue without a role: a counted kind, a service, a unit of another body)."
@@ -81,7 +90,9 @@ class Person(BaseModel):
 
     name: str = Field(description="Full name as written.")
     role: str | None = Field(default=None, description="Role or title as written.")
-    organisation: str | None = Field(default=None, description="Organisation the person represents.")
+    organisation: str | None = Field(
+        default=None, description="Organisation the person represents."
+    )
     email: str | None = Field(default=None, description="E-mail address matched to the person.")
     evidence: Evidence
 
@@ -101,33 +112,49 @@ class Goal(BaseModel):
     value_max: float | None = Field(default=None, description="Upper bound of a range (`300–400`).")
     unit: Literal["percent", "count"] = Field(description="`percent` or `count`.")
     comparator: Literal["at_least", "at_most", "approx", "more_than", "less_than"] | None = Field(
-        default=None, description="How the value bounds the goal: at_least (`minst`), at_most, approx (`c:a`), "
-        "more_than, less_than; null when stated exactly.")
-    per: str | None = Field(
-        default=None, description="Rate period when the count is per period (`månad`, `år`, `vecka`)."
+        default=None,
+        description="How the value bounds the goal: at_least (`minst`), at_most, approx (`c:a`), "
+        "more_than, less_than; null when stated exactly.",
     )
-    what: str | None = Field(default=None, description="What is counted (`deltagare`, `arbetstillfällen`).")
+    per: str | None = Field(
+        default=None,
+        description="Rate period when the count is per period (`månad`, `år`, `vecka`).",
+    )
+    what: str | None = Field(
+        default=None, description="What is counted (`deltagare`, `arbetstillfällen`)."
+    )
     whom: str | None = Field(
-        default=None, description="Of whom (`av deltagarna`, `av målgruppen`, `kvinnor`, `ungdomar 16-24 år`)."
+        default=None,
+        description="Of whom (`av deltagarna`, `av målgruppen`, `kvinnor`, `ungdomar 16-24 år`).",
     )
     kind: Literal["target", "planned_output", "reported_result"] = Field(
         default="target",
         description="target (mål, ska), planned_output (planned counts and activities) or reported_result "
         "(achieved: what a report or write-up says the project reached).",
     )
-    baseline: float | None = Field(default=None, description="Baseline value when the text states one.")
-    time_condition: str | None = Field(
-        default=None, description="When it is measured (`90 dagar efter avslutat deltagande`, `per år`)."
+    baseline: float | None = Field(
+        default=None, description="Baseline value when the text states one."
     )
-    gender_split: str | None = Field(default=None, description="Gender split when stated (`50% i respektive kön`).")
-    section: str | None = Field(default=None, description="Heading of the section the goal came from.")
+    time_condition: str | None = Field(
+        default=None,
+        description="When it is measured (`90 dagar efter avslutat deltagande`, `per år`).",
+    )
+    gender_split: str | None = Field(
+        default=None, description="Gender split when stated (`50% i respektive kön`)."
+    )
+    section: str | None = Field(
+        default=None, description="Heading of the section the goal came from."
+    )
     source: Literal["text", "header"] = Field(
-        default="text", description="`text` for prose, `header` for a header field such as planned participants."
+        default="text",
+        description="`text` for prose, `header` for a header field such as planned participants.",
     )
     quote: str = Field(description="The sentence or header lines the goal came from.")
     evidence: Evidence = Field(description="Span of the quote.")
     value_evidence: Evidence | None = Field(default=None, description="Span of the number itself.")
-    breakdowns: list[Breakdown] = Field(default_factory=list, description="Table cells that split this goal.")
+    breakdowns: list[Breakdown] = Field(
+        default_factory=list, description="Table cells that split this goal."
+    )
 
 
 class Section(BaseModel):
@@ -135,7 +162,9 @@ class Section(BaseModel):
 
     heading: str = Field(description="Section heading as written.")
     text: str = Field(description="Section body text.")
-    truncated: bool = Field(default=False, description="True when the document is cut off inside this section.")
+    truncated: bool = Field(
+        default=False, description="True when the document is cut off inside this section."
+    )
     evidence: Evidence = Field(description="Span of the section body.")
 
 
@@ -159,42 +188,73 @@ class Problem(BaseModel):
 class Record(BaseModel):
     """Everything extracted from one document."""
 
-    kind: Kind = Field(description="Document genre: project_page, presentation (talks and write-ups), report "
-                       "(final reports, evaluations), call (calls for proposals) or unknown (nothing ESF-related).")
-    kind_confidence: float | None = Field(default=None, ge=0, le=1,
-                                          description="How sure the classification is (0-1): the winning "
-                                          "kind's share of the genre evidence.")
-    kind_reason: str | None = Field(default=None, description="The genre cues that decided the kind, with weights.")
-    layout: Layout | None = Field(default=None, description="Which project-bank layout the page uses.")
+    kind: Kind = Field(
+        description="Document genre: project_page, presentation (talks and write-ups), report "
+        "(final reports, evaluations), call (calls for proposals) or unknown (nothing ESF-related)."
+    )
+    kind_confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="How sure the classification is (0-1): the winning "
+        "kind's share of the genre evidence.",
+    )
+    kind_reason: str | None = Field(
+        default=None, description="The genre cues that decided the kind, with weights."
+    )
+    layout: Layout | None = Field(
+        default=None, description="Which project-bank layout the page uses."
+    )
     title: str | None = Field(default=None, description="Project or presentation title.")
     owner: str | None = Field(default=None, description="Project owner (projektägare) as written.")
     contact_person: str | None = Field(default=None, description="Contact person (kontaktperson).")
     email: str | None = Field(default=None, description="Contact e-mail from the header.")
     phone: str | None = Field(default=None, description="Contact phone number as written.")
     # Bounds keep absurd values out as validation problems instead of failing at storage (SQLite INTEGER).
-    esf_grant_sek: int | None = Field(default=None, ge=0, le=10**13,
-                                      description="Granted ESF support (beviljat ESF-stöd), SEK.")
-    total_budget_sek: int | None = Field(default=None, ge=0, le=10**13, description="Total project budget, SEK.")
-    esf_grant_eur: float | None = Field(default=None, ge=0, le=10**12,
-                                        description="EU contribution in EUR (Kohesio pages).")
-    total_budget_eur: float | None = Field(default=None, ge=0, le=10**12,
-                                           description="Total budget in EUR (Kohesio pages).")
+    esf_grant_sek: int | None = Field(
+        default=None, ge=0, le=10**13, description="Granted ESF support (beviljat ESF-stöd), SEK."
+    )
+    total_budget_sek: int | None = Field(
+        default=None, ge=0, le=10**13, description="Total project budget, SEK."
+    )
+    esf_grant_eur: float | None = Field(
+        default=None, ge=0, le=10**12, description="EU contribution in EUR (Kohesio pages)."
+    )
+    total_budget_eur: float | None = Field(
+        default=None, ge=0, le=10**12, description="Total budget in EUR (Kohesio pages)."
+    )
     period_start: date | None = Field(default=None, description="Project start date.")
     period_end: date | None = Field(default=None, description="Project end date.")
-    region: str | None = Field(default=None, description="ESF region as written (`Mellersta Norrland`).")
-    region_nuts2: str | None = Field(default=None, description="NUTS-2 code of the region (SE11 ... SE33).")
-    national: bool = Field(default=False, description="True for `ESF Nationellt` (national) projects.")
+    region: str | None = Field(
+        default=None, description="ESF region as written (`Mellersta Norrland`)."
+    )
+    region_nuts2: str | None = Field(
+        default=None, description="NUTS-2 code of the region (SE11 ... SE33)."
+    )
+    national: bool = Field(
+        default=False, description="True for `ESF Nationellt` (national) projects."
+    )
     programme_area: str | None = Field(default=None, description="Programme area as written.")
-    programme_area_code: str | None = Field(default=None, description="Programme area code (`2`, `1.1`, `A`).")
-    programme_area_name: str | None = Field(default=None, description="Programme area name, when given.")
-    phase: str | None = Field(default=None, description="Project phase (Förprojektering, Genomförande).")
+    programme_area_code: str | None = Field(
+        default=None, description="Programme area code (`2`, `1.1`, `A`)."
+    )
+    programme_area_name: str | None = Field(
+        default=None, description="Programme area name, when given."
+    )
+    phase: str | None = Field(
+        default=None, description="Project phase (Förprojektering, Genomförande)."
+    )
     diarienummer: str | None = Field(default=None, description="ESF+ case number (`23-101-S05`).")
     project_number: str | None = Field(default=None, description="Project number (`2015/00963`).")
     utlysning: str | None = Field(default=None, description="Call (utlysning) number.")
     fund: str | None = Field(default=None, description="Fund (`ESF+`).")
     specific_goal: str | None = Field(default=None, description="Specific goal (specifikt mål).")
-    programme_period: str | None = Field(default=None, description="Programme period (`2021-2027`).")
-    owner_org_nr: str | None = Field(default=None, description="Owner's organisation number (10 digits).")
+    programme_period: str | None = Field(
+        default=None, description="Programme period (`2021-2027`)."
+    )
+    owner_org_nr: str | None = Field(
+        default=None, description="Owner's organisation number (10 digits)."
+    )
     nuts2: str | None = Field(default=None, description="NUTS-2 code stated on the page.")
     intervention_type: str | None = Field(default=None, description="Intervention type code.")
     union_cofinancing_rate: float | None = Field(
@@ -203,20 +263,36 @@ class Record(BaseModel):
     cofinancing_rate_derived: float | None = Field(
         default=None, description="ESF grant / total budget, derived (fraction)."
     )
-    planned_participants: int | None = Field(default=None, ge=0, le=10**9,
-                                             description="Planned number of participants.")
+    planned_participants: int | None = Field(
+        default=None, ge=0, le=10**9, description="Planned number of participants."
+    )
     participants: int | None = Field(
-        default=None, ge=0, le=10**9,
-        description="Number of participants (`Antal deltagare`), when not stated as planned.")
+        default=None,
+        ge=0,
+        le=10**9,
+        description="Number of participants (`Antal deltagare`), when not stated as planned.",
+    )
     document_title: str | None = Field(
-        default=None, description="A report's or call's own heading, when `title` names the project or call.")
+        default=None,
+        description="A report's or call's own heading, when `title` names the project or call.",
+    )
     call_opens: date | None = Field(default=None, description="Call: the day applications open.")
     call_closes: date | None = Field(default=None, description="Call: the day applications close.")
-    call_budget_sek: int | None = Field(default=None, ge=0, le=10**13,
-                                        description="Call: the money available (`Utlyst belopp`), SEK.")
+    call_budget_sek: int | None = Field(
+        default=None,
+        ge=0,
+        le=10**13,
+        description="Call: the money available (`Utlyst belopp`), SEK.",
+    )
     call_cofinancing_rate: float | None = Field(
-        default=None, ge=0, le=1, description="Call: required co-financing as a fraction (0.25 for 25%).")
-    extra: dict[str, str] = Field(default_factory=dict, description="Other header fields as label → value.")
+        default=None,
+        ge=0,
+        le=1,
+        description="Call: required co-financing as a fraction (0.25 for 25%).",
+    )
+    extra: dict[str, str] = Field(
+        default_factory=dict, description="Other header fields as label → value."
+    )
     co_financiers: list[OrganisationRef] = Field(default_factory=list)
     partners: list[OrganisationRef] = Field(default_factory=list)
     organisations: list[OrganisationRef] = Field(
@@ -224,10 +300,12 @@ class Record(BaseModel):
     )
     municipalities: list[MunicipalityRef] = Field(default_factory=list)
     relations: list[Relation] = Field(
-        default_factory=list, description="Organisations in a role to the project, read from prose sentences."
+        default_factory=list,
+        description="Organisations in a role to the project, read from prose sentences.",
     )
     list_source: dict[str, Literal["list", "text"]] = Field(
-        default_factory=dict, description="Per list (`partners`, `municipalities`): explicit list or prose."
+        default_factory=dict,
+        description="Per list (`partners`, `municipalities`): explicit list or prose.",
     )
     sections: list[Section] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)
@@ -235,10 +313,15 @@ class Record(BaseModel):
     emails: list[Link] = Field(default_factory=list)
     urls: list[Link] = Field(default_factory=list)
     dates: list[Link] = Field(default_factory=list, description="Dated events in presentations.")
-    tables: list[list[list[str]]] = Field(default_factory=list, description="Tables as rows of cells.")
-    truncated: bool = Field(default=False, description="True when the document is cut off mid-text.")
+    tables: list[list[list[str]]] = Field(
+        default_factory=list, description="Tables as rows of cells."
+    )
+    truncated: bool = Field(
+        default=False, description="True when the document is cut off mid-text."
+    )
     truncated_sections: list[str] = Field(
-        default_factory=list, description="Expected sections the document is cut off before or inside."
+        default_factory=list,
+        description="Expected sections the document is cut off before or inside.",
     )
     evidence: dict[str, Evidence] = Field(
         default_factory=dict, description="Span of each scalar header field, keyed by field name."

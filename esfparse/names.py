@@ -49,7 +49,9 @@ def unshown(name: str) -> str:
         return name
     raw, last = bytearray(), 0
     for m in _ESCAPE_RE.finditer(name):
-        raw += name[last:m.start()].encode("utf-8", "surrogateescape") + bytes([int(m.group(1), 16)])
+        raw += name[last : m.start()].encode("utf-8", "surrogateescape") + bytes(
+            [int(m.group(1), 16)]
+        )
         last = m.end()
     raw += name[last:].encode("utf-8", "surrogateescape")
     return os.fsdecode(bytes(raw))
@@ -64,4 +66,4 @@ def existing(name: str) -> str:
     return name
 
 
-__all__ = ["shown", "unshown", "existing"]
+__all__ = ["existing", "shown", "unshown"]

@@ -30,12 +30,12 @@ __all__ = [
     "Cues",
     "RelationTokens",
     "analyse_relations",
-    "relation_cue_regex",
     "find_cues",
     "find_text_tables",
     "get_nlp",
     "import_spacy",
     "load_patterns",
+    "relation_cue_regex",
     "split_sentences",
 ]
 
@@ -67,7 +67,10 @@ def _spacy_info(*args: object, **kwargs: object) -> object:
 
 
 # Stand-ins for spaCy's CLI modules while spaCy itself is imported: module name -> attributes.
-CLI_PLACEHOLDERS: dict[str, dict[str, object]] = {"spacy.cli": {}, "spacy.cli.info": {"info": _spacy_info}}
+CLI_PLACEHOLDERS: dict[str, dict[str, object]] = {
+    "spacy.cli": {},
+    "spacy.cli.info": {"info": _spacy_info},
+}
 
 
 def import_spacy() -> types.ModuleType:
@@ -159,7 +162,9 @@ class Cues:
 class RelationTokens(NamedTuple):
     """One sentence as plain data: tokens, cue matches and known bodies (token offsets, end exclusive)."""
 
-    words: list[tuple[str, int, int]]  # (text, start char, end char), chars relative to the sentence
+    words: list[
+        tuple[str, int, int]
+    ]  # (text, start char, end char), chars relative to the sentence
     cues: list[tuple[str, str, str, int, int]]  # (role, cue id, side, start token, end token)
     bodies: list[tuple[str, str, int, int]]  # (kind, known name or "", start token, end token)
 
@@ -212,10 +217,15 @@ def relation_cue_regex() -> re.Pattern[str]:
     phrases = set()
     for p in load_patterns("relation_cues.jsonl"):
         pattern = p["pattern"]
-        words = pattern.split() if isinstance(pattern, str) else [t["LOWER"] for t in pattern
-                                                                  if isinstance(t.get("LOWER"), str)]
+        words = (
+            pattern.split()
+            if isinstance(pattern, str)
+            else [t["LOWER"] for t in pattern if isinstance(t.get("LOWER"), str)]
+        )
         phrases.add(r"\s+".join(map(re.escape, words)))
-    return re.compile(rf"(?<!\w)(?:{'|'.join(sorted(phrases, key=len, reverse=True))})(?!\w)", re.IGNORECASE)
+    return re.compile(
+        rf"(?<!\w)(?:{'|'.join(sorted(phrases, key=len, reverse=True))})(?!\w)", re.IGNORECASE
+    )
 
 
 def analyse_relations(sentence: str) -> RelationTokens:

@@ -22,6 +22,7 @@ and inherited copy-on-write by every worker.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -63,8 +64,10 @@ def warm_up() -> None:
     from .pipeline import parse
     from .readers.text import document_from_text
 
-    sample = ("Titel\n\nProjektägare\nEn kommun\nRegion\nStockholm\nProjektperiod\n2020-01-01-2021-12-31\n\n"
-              "Sammanfattning\n\nProjektet ska nå 100 deltagare i Stockholm, och minst 40 % ska få arbete.\n")
+    sample = (
+        "Titel\n\nProjektägare\nEn kommun\nRegion\nStockholm\nProjektperiod\n2020-01-01-2021-12-31\n\n"
+        "Sammanfattning\n\nProjektet ska nå 100 deltagare i Stockholm, och minst 40 % ska få arbete.\n"
+    )
     parse(document_from_text(sample))
     from .nlp import get_nlp
 
@@ -78,7 +81,9 @@ def _over_budget(signum: int, frame: Any) -> None:
     raise OverBudget
 
 
-def _call(func: Callable[[Any], Any], x: Any, budget: float | None, late: Callable[[Any, float], Any]) -> Any:
+def _call(
+    func: Callable[[Any], Any], x: Any, budget: float | None, late: Callable[[Any, float], Any]
+) -> Any:
     """func(x), or late(x, budget) when it uses more than `budget` CPU seconds (main thread only)."""
     if not budget or threading.current_thread() is not threading.main_thread():
         return func(x)
@@ -95,8 +100,12 @@ def _call(func: Callable[[Any], Any], x: Any, budget: float | None, late: Callab
         signal.signal(signal.SIGPROF, previous)
 
 
-def _serve(func: Callable[[Any], Any], conn: Any, budget: float | None = None,
-           late: Callable[[Any, float], Any] | None = None) -> None:
+def _serve(
+    func: Callable[[Any], Any],
+    conn: Any,
+    budget: float | None = None,
+    late: Callable[[Any, float], Any] | None = None,
+) -> None:
     """Worker loop: (task id, items) in, (task id, results) out, until told to stop."""
     try:
         while (task := conn.recv()) is not None:
@@ -115,8 +124,13 @@ def _late(item: Any, budget: float) -> Any:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, func: Callable[[Any], Any], budget: float | None = None,
-                 late: Callable[[Any, float], Any] | None = None):
+    def __init__(
+        self,
+        ctx: Any,
+        func: Callable[[Any], Any],
+        budget: float | None = None,
+        late: Callable[[Any, float], Any] | None = None,
+    ):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(func, child, budget, late), daemon=True)
         self.proc.start()
@@ -126,9 +140,14 @@ class _Worker:
         self.overdue = False  # killed by the parent for running over the budget
 
 
-def imap_ordered(func: Callable[[T], R], items: Iterable[T], workers: int,
-                 lost: Callable[[T, str], R] = _died, budget: float | None = None,
-                 late: Callable[[T, float], R] = _late) -> Iterator[R]:
+def imap_ordered(
+    func: Callable[[T], R],
+    items: Iterable[T],
+    workers: int,
+    lost: Callable[[T, str], R] = _died,
+    budget: float | None = None,
+    late: Callable[[T, float], R] = _late,
+) -> Iterator[R]:
     """func over items in input order, in `workers` processes (in-process when workers <= 1).
 
     An item whose worker process dies yields ``lost(item, reason)`` (by default: raises); with a
@@ -156,7 +175,7 @@ def _chunks(items: list[Any], workers: int) -> list[list[Any]]:
         size = ramp.pop(0) if ramp else CHUNKSIZE
         if i >= end:
             size = min(size, max(1, CHUNKSIZE // 4))
-        chunks.append(items[i:i + size])
+        chunks.append(items[i : i + size])
         i += size
     return chunks
 
@@ -164,9 +183,16 @@ def _chunks(items: list[Any], workers: int) -> list[list[Any]]:
 class _Run:
     """One parallel map: hands out tasks, collects answers, replaces dead workers."""
 
-    def __init__(self, ctx: Any, func: Callable[[Any], Any], items: list[Any], workers: int,
-                 lost: Callable[[Any, str], Any], budget: float | None = None,
-                 late: Callable[[Any, float], Any] = _late):
+    def __init__(
+        self,
+        ctx: Any,
+        func: Callable[[Any], Any],
+        items: list[Any],
+        workers: int,
+        lost: Callable[[Any, str], Any],
+        budget: float | None = None,
+        late: Callable[[Any, float], Any] = _late,
+    ):
         self.ctx, self.func, self.lost, self.budget, self.late = ctx, func, lost, budget, late
         self.chunks = _chunks(items, workers)
         # A task is (chunk index, offset in chunk) plus its items; a chunk is retried item by item.
@@ -220,7 +246,9 @@ class _Run:
     def _collect(self) -> None:
         """Wait for an answer or a death, and record it; kill a worker stuck past its budget."""
         busy = [w for w in self.workers if w.tasks]
-        timeout = max(0.0, min(map(self._deadline, busy)) - time.monotonic()) if self.budget else None
+        timeout = (
+            max(0.0, min(map(self._deadline, busy)) - time.monotonic()) if self.budget else None
+        )
         ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
         for w in busy:
             if w.conn in ready:
@@ -234,25 +262,36 @@ class _Run:
                 self._fill(index, offset, results)
             elif w.proc.sentinel in ready:  # exited with nothing left to read
                 self._replace(w)
-            elif self.budget and time.monotonic() > self._deadline(w):  # stuck where the timer cannot reach
+            elif self.budget and time.monotonic() > self._deadline(
+                w
+            ):  # stuck where the timer cannot reach
                 w.overdue = True
                 w.proc.kill()
                 self._replace(w)
 
     def _fill(self, index: int, offset: int, results: list[Any]) -> None:
-        self.slots[index][offset:offset + len(results)] = results
+        self.slots[index][offset : offset + len(results)] = results
         self.pending[index] -= len(results)
 
     def _replace(self, dead: _Worker) -> None:
         """A worker died: retry its work in a new worker, the failing chunk item by item; a lone item is lost."""
         dead.proc.join()
-        reason = f"exit code {dead.proc.exitcode}" if (dead.proc.exitcode or 0) >= 0 else \
-            f"killed by signal {-dead.proc.exitcode}"
+        reason = (
+            f"exit code {dead.proc.exitcode}"
+            if (dead.proc.exitcode or 0) >= 0
+            else f"killed by signal {-dead.proc.exitcode}"
+        )
         dead.conn.close()
-        if dead.tasks:  # it died on its first unanswered task; the ones queued behind it never started
+        if (
+            dead.tasks
+        ):  # it died on its first unanswered task; the ones queued behind it never started
             (index, offset), chunk = dead.tasks.popleft()
             if len(chunk) == 1:
-                result = self.late(chunk[0], self.budget) if dead.overdue else self.lost(chunk[0], reason)
+                result = (
+                    self.late(chunk[0], self.budget)
+                    if dead.overdue
+                    else self.lost(chunk[0], reason)
+                )
                 self._fill(index, offset, [result])
                 retry = list(dead.tasks)
             else:
@@ -263,10 +302,8 @@ class _Run:
 
     def _close(self) -> None:
         for w in self.workers:
-            try:
+            with contextlib.suppress(OSError):
                 w.conn.send(None)
-            except OSError:
-                pass
         for w in self.workers:
             w.proc.join(timeout=1)
             if w.proc.is_alive():

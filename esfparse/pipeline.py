@@ -24,8 +24,13 @@ from .readers import text as _text
 
 PARSER_VERSION = "2"  # 2: per-document header rows moved to project_pages
 # A reader's note -> problem code, by the note's first word.
-_NOTE_CODES = {"decoded": "read.encoding_fallback", "named": "read.misnamed", "mixed": "decode.mixed_encoding",
-               "mojibake": "decode.mojibake_repaired", "incomplete": "read.incomplete_end"}
+_NOTE_CODES = {
+    "decoded": "read.encoding_fallback",
+    "named": "read.misnamed",
+    "mixed": "decode.mixed_encoding",
+    "mojibake": "decode.mojibake_repaired",
+    "incomplete": "read.incomplete_end",
+}
 
 
 def parse(doc: Document) -> tuple[Record, list[Problem]]:
@@ -33,7 +38,9 @@ def parse(doc: Document) -> tuple[Record, list[Problem]]:
     header = read_header(doc)
     genre = classify_genre(doc, header)
     if genre.reason == NOT_ESF:  # not ESF material: nothing is extracted from it
-        return _validate({"kind": "unknown", "kind_confidence": genre.confidence, "kind_reason": genre.reason})
+        return _validate(
+            {"kind": "unknown", "kind_confidence": genre.confidence, "kind_reason": genre.reason}
+        )
     if genre.kind == "project_page":
         data = parse_project_page(doc, header)
     elif genre.kind == "call":
@@ -58,16 +65,28 @@ def _validate(data: dict[str, Any]) -> tuple[Record, list[Problem]]:
         except ValidationError as exc:
             bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
             for err in exc.errors():
-                problems.append(Problem(code="parse.invalid_field", severity="error", field=".".join(
-                    str(p) for p in err["loc"]), message=err["msg"]))
+                problems.append(
+                    Problem(
+                        code="parse.invalid_field",
+                        severity="error",
+                        field=".".join(str(p) for p in err["loc"]),
+                        message=err["msg"],
+                    )
+                )
             data = {k: v for k, v in data.items() if k not in bad or k == "kind"}
     return Record(kind=data.get("kind", "unknown")), problems
 
 
 def info(doc: Document) -> DocumentInfo:
     """The DocumentInfo row for a Document."""
-    return DocumentInfo(path=doc.path or "<text>", format=doc.format, sha256=doc.sha256,  # type: ignore[arg-type]
-                        encoding=doc.encoding, chars=len(doc.text), pages=doc.pages)
+    return DocumentInfo(
+        path=doc.path or "<text>",
+        format=doc.format,
+        sha256=doc.sha256,  # type: ignore[arg-type]
+        encoding=doc.encoding,
+        chars=len(doc.text),
+        pages=doc.pages,
+    )
 
 
 def extract_document(doc: Document) -> Extraction:
@@ -103,7 +122,9 @@ def extract_path(path: str | Path) -> tuple[Any, Any]:
         # Plain text has at least one character per 4 bytes (UTF-8, UTF-16, UTF-32): refuse before reading.
         if size > 4 * MAX_CHARS and _sniffs_text(head, name):
             raise _too_long(name, f"{size / 1e6:.0f} MB of text")
-        data = head + _text.read_capped(f, name, MAX_BYTES - len(head)) if len(head) == 8192 else head
+        data = (
+            head + _text.read_capped(f, name, MAX_BYTES - len(head)) if len(head) == 8192 else head
+        )
     doc = read_bytes(data, name)
     if len(doc.text) > MAX_CHARS:
         raise _too_long(name, f"{len(doc.text):,} characters")
@@ -111,8 +132,11 @@ def extract_path(path: str | Path) -> tuple[Any, Any]:
 
 
 def _too_long(path: str | Path, what: str) -> UnreadableDocument:
-    return UnreadableDocument(str(path), f"too long for one document ({what}; the limit is {MAX_CHARS:,} "
-                              "characters): split it into one file per page or presentation")
+    return UnreadableDocument(
+        str(path),
+        f"too long for one document ({what}; the limit is {MAX_CHARS:,} "
+        "characters): split it into one file per page or presentation",
+    )
 
 
 def _sniffs_text(head: bytes, name: str) -> bool:
@@ -128,4 +152,11 @@ def extract_file(path: str | Path) -> Extraction:
     return extract_path(path)[0]
 
 
-__all__ = ["parse", "extract_file", "extract_path", "extract_document", "UnreadableDocument", "PARSER_VERSION"]
+__all__ = [
+    "PARSER_VERSION",
+    "UnreadableDocument",
+    "extract_document",
+    "extract_file",
+    "extract_path",
+    "parse",
+]

@@ -65,8 +65,11 @@ class Report:
     def totals(self) -> dict[str, int]:
         """Files checked, files with problems and problems per severity."""
         counts: Counter[str] = Counter(f.problem.severity for f in self.findings)
-        return {"files": len(self.files), "files_with_problems": len({f.path for f in self.findings}),
-                **{s: counts.get(s, 0) for s in SEVERITIES}}
+        return {
+            "files": len(self.files),
+            "files_with_problems": len({f.path for f in self.findings}),
+            **{s: counts.get(s, 0) for s in SEVERITIES},
+        }
 
 
 def _order(f: Finding) -> tuple[int, int, str]:
@@ -74,6 +77,7 @@ def _order(f: Finding) -> tuple[int, int, str]:
 
 
 # ---------------------------------------------------------------- building
+
 
 def validate_files(files: Iterable[tuple[Path, str | None]], debug: bool = False) -> Report:
     """Read, parse and check every file; then the cross-document rule. Never raises unless debug."""
@@ -111,7 +115,10 @@ def _extract(path: str, debug: bool) -> Any:
     except Exception as exc:
         if debug:
             raise
-        return problem("parse.internal_error", f"internal error {type(exc).__name__}: {exc} (rerun with --debug)")
+        return problem(
+            "parse.internal_error",
+            f"internal error {type(exc).__name__}: {exc} (rerun with --debug)",
+        )
 
 
 def _line(starts: list[int] | None, p: Problem) -> int | None:
@@ -121,6 +128,7 @@ def _line(starts: list[int] | None, p: Problem) -> int | None:
 
 
 # ---------------------------------------------------------------- rendering
+
 
 def render(report: Report, fmt: str = "text") -> str:
     """The report as `text`, `markdown` or `json`."""
@@ -132,8 +140,10 @@ def render(report: Report, fmt: str = "text") -> str:
 
 def _summary(report: Report) -> str:
     t = report.totals()
-    return (f"{t['files']} files checked, {t['files_with_problems']} with problems: "
-            f"{_count(t['error'], 'error')}, {_count(t['warning'], 'warning')}, {t['info']} info.")
+    return (
+        f"{t['files']} files checked, {t['files_with_problems']} with problems: "
+        f"{_count(t['error'], 'error')}, {_count(t['warning'], 'warning')}, {t['info']} info."
+    )
 
 
 def _count(n: int, word: str) -> str:
@@ -160,7 +170,11 @@ def _capped(findings: list[Finding]) -> tuple[list[Finding], Counter[str]]:
 
 def _file_heading(findings: list[Finding]) -> str:
     counts: Counter[str] = Counter(f.problem.severity for f in findings)
-    return ", ".join(_count(counts[s], s) if s != "info" else f"{counts[s]} info" for s in SEVERITIES if counts[s])
+    return ", ".join(
+        _count(counts[s], s) if s != "info" else f"{counts[s]} info"
+        for s in SEVERITIES
+        if counts[s]
+    )
 
 
 def render_text(report: Report) -> str:
@@ -173,14 +187,18 @@ def render_text(report: Report) -> str:
         shown, left_out = _capped(findings)
         for f in shown:
             field = f" [{f.problem.field}]" if f.problem.field else ""
-            out.append(f"  {_where(f):<9} {f.problem.severity:<7}  {f.problem.code}{field}: {f.problem.message}")
+            out.append(
+                f"  {_where(f):<9} {f.problem.severity:<7}  {f.problem.code}{field}: {f.problem.message}"
+            )
         out += [f"  … and {n} more {code}" for code, n in sorted(left_out.items())]
         out.append("")
     rules = report.by_rule()
     if rules:
         out.append("By rule:")
-        out += [f"  {code:<34} {sev:<7}  {_count(n, 'problem'):>12} in {_count(nf, 'file')}"
-                for code, sev, n, nf in rules]
+        out += [
+            f"  {code:<34} {sev:<7}  {_count(n, 'problem'):>12} in {_count(nf, 'file')}"
+            for code, sev, n, nf in rules
+        ]
         out.append("")
     out.append(_summary(report))
     return "\n".join(out)
@@ -195,9 +213,16 @@ def render_markdown(report: Report) -> str:
     out = ["# esfparse validation report", "", _summary(report), ""]
     rules = report.by_rule()
     if rules:
-        out += ["## By rule", "", "| Rule | Severity | Problems | Files | Meaning |", "|---|---|---:|---:|---|"]
-        out += [f"| `{code}` | {sev} | {n} | {nf} | {_cell(PROBLEM_CODES.get(code, ('', ''))[1])} |"
-                for code, sev, n, nf in rules]
+        out += [
+            "## By rule",
+            "",
+            "| Rule | Severity | Problems | Files | Meaning |",
+            "|---|---|---:|---:|---|",
+        ]
+        out += [
+            f"| `{code}` | {sev} | {n} | {nf} | {_cell(PROBLEM_CODES.get(code, ('', ''))[1])} |"
+            for code, sev, n, nf in rules
+        ]
         out += ["", "## By file", ""]
     for path, findings in report.by_file().items():
         if findings:
@@ -206,11 +231,20 @@ def render_markdown(report: Report) -> str:
 
 
 def _markdown_file(path: str, findings: list[Finding]) -> list[str]:
-    out = [f"### `{path}`", "", _file_heading(findings), "", "| Where | Severity | Rule | Field | Message |",
-           "|---|---|---|---|---|"]
+    out = [
+        f"### `{path}`",
+        "",
+        _file_heading(findings),
+        "",
+        "| Where | Severity | Rule | Field | Message |",
+        "|---|---|---|---|---|",
+    ]
     shown, left_out = _capped(findings)
-    out += [f"| {_where(f)} | {f.problem.severity} | `{f.problem.code}` | {_cell(f.problem.field)} | "
-            f"{_cell(f.problem.message)} |" for f in shown]
+    out += [
+        f"| {_where(f)} | {f.problem.severity} | `{f.problem.code}` | {_cell(f.problem.field)} | "
+        f"{_cell(f.problem.message)} |"
+        for f in shown
+    ]
     out += [f"| | | `{code}` | | … and {n} more |" for code, n in sorted(left_out.items())]
     return [*out, ""]
 
@@ -219,18 +253,33 @@ def render_json(report: Report) -> str:
     """JSON for scripts: totals, rules and every problem of every file (none left out)."""
     data = {
         "summary": report.totals(),
-        "rules": [{"code": c, "severity": s, "problems": n, "files": nf,
-                   "description": PROBLEM_CODES.get(c, ("", ""))[1]} for c, s, n, nf in report.by_rule()],
-        "files": [{"path": path, "problems": [_finding_json(f) for f in findings]}
-                  for path, findings in report.by_file().items()],
+        "rules": [
+            {
+                "code": c,
+                "severity": s,
+                "problems": n,
+                "files": nf,
+                "description": PROBLEM_CODES.get(c, ("", ""))[1],
+            }
+            for c, s, n, nf in report.by_rule()
+        ],
+        "files": [
+            {"path": path, "problems": [_finding_json(f) for f in findings]}
+            for path, findings in report.by_file().items()
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def _finding_json(f: Finding) -> dict[str, Any]:
     ev = f.problem.evidence
-    return {**f.problem.model_dump(exclude={"evidence"}), "line": f.line, "start": ev.start if ev else None,
-            "end": ev.end if ev else None, "page": ev.page if ev else None}
+    return {
+        **f.problem.model_dump(exclude={"evidence"}),
+        "line": f.line,
+        "start": ev.start if ev else None,
+        "end": ev.end if ev else None,
+        "page": ev.page if ev else None,
+    }
 
 
 def exit_code(report: Report, fail_on: str = "error") -> int:

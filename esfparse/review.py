@@ -24,8 +24,13 @@ from .pipeline import extract_document
 from .readers import read
 
 GROUPS = {  # group -> panel heading, in panel order
-    "problem": "Problems", "header": "Header fields", "organisation": "Organisations",
-    "municipality": "Municipalities", "goal": "Goals", "section": "Sections", "person": "People",
+    "problem": "Problems",
+    "header": "Header fields",
+    "organisation": "Organisations",
+    "municipality": "Municipalities",
+    "goal": "Goals",
+    "section": "Sections",
+    "person": "People",
     "contact": "E-mails, links and dates",
 }
 
@@ -54,12 +59,16 @@ def write_review(file: str | Path, out_path: str | Path) -> Path:
 def render_review(doc: Document, ex: Extraction) -> str:
     """The whole HTML page for one document and its extraction."""
     spans = collect_spans(ex, len(doc.text))
-    return "\n".join([
-        _head(ex), _top(doc, ex, spans),
-        # HTML drops one newline right after <pre>: give it one, so a text starting with a blank line keeps it
-        f'<main><article><pre class="doc">\n{render_text(doc, spans)}</pre></article>',
-        _panel(ex, spans), "</main></body></html>\n",
-    ])
+    return "\n".join(
+        [
+            _head(ex),
+            _top(doc, ex, spans),
+            # HTML drops one newline right after <pre>: give it one, so a text starting with a blank line keeps it
+            f'<main><article><pre class="doc">\n{render_text(doc, spans)}</pre></article>',
+            _panel(ex, spans),
+            "</main></body></html>\n",
+        ]
+    )
 
 
 # ---------------------------------------------------------------- spans
@@ -79,17 +88,32 @@ def _raw_spans(ex: Extraction) -> Iterable[tuple[Evidence | None, str, str, str]
     for org in [*r.co_financiers, *r.partners, *r.organisations]:
         yield org.evidence, "organisation", org.role, org.name
     for m in r.municipalities:
-        yield m.evidence, "municipality", f"municipality ({m.source})", f"{m.name} {m.code}" if m.code else m.as_written
+        yield (
+            m.evidence,
+            "municipality",
+            f"municipality ({m.source})",
+            f"{m.name} {m.code}" if m.code else m.as_written,
+        )
     for i, g in enumerate(r.goals, 1):
         what = " ".join(filter(None, (g.what, g.whom)))
-        yield g.evidence, "goal", f"goal {i} ({g.kind})", f"{_show(g.value)}{' %' if g.unit == 'percent' else ''} {what}"
+        yield (
+            g.evidence,
+            "goal",
+            f"goal {i} ({g.kind})",
+            f"{_show(g.value)}{' %' if g.unit == 'percent' else ''} {what}",
+        )
         yield g.value_evidence, "goal", f"goal {i} value", _show(g.value)
         for b in g.breakdowns:
             yield b.evidence, "goal", f"goal {i} breakdown", f"{b.label}: {_show(b.value)}"
     for s in r.sections:
         yield s.evidence, "section", "section", s.heading
     for p in r.people:
-        yield p.evidence, "person", "person", ", ".join(filter(None, (p.name, p.role, p.organisation)))
+        yield (
+            p.evidence,
+            "person",
+            "person",
+            ", ".join(filter(None, (p.name, p.role, p.organisation))),
+        )
     for kind, links in (("email", r.emails), ("url", r.urls), ("date", r.dates)):
         for link in links:
             yield link.evidence, "contact", kind, link.value
@@ -99,8 +123,11 @@ def _raw_spans(ex: Extraction) -> Iterable[tuple[Evidence | None, str, str, str]
 
 def collect_spans(ex: Extraction, length: int) -> list[Span]:
     """Every span inside the text, numbered in reading order (outer spans before inner ones)."""
-    raw = [(ev.start, ev.end, group, field, value) for ev, group, field, value in _raw_spans(ex)
-           if ev is not None and 0 <= ev.start < ev.end <= length]
+    raw = [
+        (ev.start, ev.end, group, field, value)
+        for ev, group, field, value in _raw_spans(ex)
+        if ev is not None and 0 <= ev.start < ev.end <= length
+    ]
     raw.sort(key=lambda s: (s[0], -s[1], list(GROUPS).index(s[2]), s[3]))
     return [Span(n, *item) for n, item in enumerate(raw, 1)]
 
@@ -111,7 +138,9 @@ def collect_spans(ex: Extraction, length: int) -> list[Span]:
 def render_text(doc: Document, spans: list[Span]) -> str:
     """The escaped text, split at every span boundary; each piece nested in the marks covering it."""
     text = doc.text
-    pages = {start: i for i, start in enumerate(doc.page_starts, 1) if i > 1}  # page 1 needs no marker
+    pages = {
+        start: i for i, start in enumerate(doc.page_starts, 1) if i > 1
+    }  # page 1 needs no marker
     bounds = sorted({0, len(text), *pages, *(s.start for s in spans), *(s.end for s in spans)})
     starting: dict[int, list[Span]] = {}
     for s in spans:
@@ -131,7 +160,9 @@ def render_text(doc: Document, spans: list[Span]) -> str:
 
 def _mark(span: Span, inner: str, first: bool) -> str:
     title = html.escape(f"{span.field}: {span.value}", quote=True)
-    anchor = f' id="span-{span.n}" data-label="{html.escape(span.field, quote=True)}"' if first else ""
+    anchor = (
+        f' id="span-{span.n}" data-label="{html.escape(span.field, quote=True)}"' if first else ""
+    )
     return f'<mark class="g-{span.group}" title="{title}"{anchor}>{inner}</mark>'
 
 
@@ -140,36 +171,53 @@ def _mark(span: Span, inner: str, first: bool) -> str:
 
 def _head(ex: Extraction) -> str:
     name = html.escape(Path(ex.document.path).name)
-    return (f'<!doctype html>\n<html lang="sv"><head><meta charset="utf-8">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>Review: {name}</title>\n<style>{_CSS}</style></head><body>")
+    return (
+        f'<!doctype html>\n<html lang="sv"><head><meta charset="utf-8">\n'
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Review: {name}</title>\n<style>{_CSS}</style></head><body>"
+    )
 
 
 def _top(doc: Document, ex: Extraction, spans: list[Span]) -> str:
     r = ex.record
-    facts = [f"{r.kind}", f"layout {r.layout}" if r.layout else "", f"{len(doc.text)} characters",
-             f"{len([s for s in spans if s.group != 'problem'])} highlighted values", f"{len(ex.problems)} problems"]
+    facts = [
+        f"{r.kind}",
+        f"layout {r.layout}" if r.layout else "",
+        f"{len(doc.text)} characters",
+        f"{len([s for s in spans if s.group != 'problem'])} highlighted values",
+        f"{len(ex.problems)} problems",
+    ]
     loose = [p for p in ex.problems if p.evidence is None]
-    notes = "".join(f'<li><b>{html.escape(p.severity)}</b> <code>{html.escape(p.code)}</code> '
-                    f"{html.escape(p.message)}</li>" for p in loose)
-    return (f"<header><h1>{html.escape(r.title or Path(ex.document.path).name)}</h1>"
-            f'<p class="meta">{html.escape(ex.document.path)} · {html.escape(" · ".join(filter(None, facts)))}</p>'
-            f'<p class="legend">{_legend()}</p>'
-            + (f'<ul class="loose">{notes}</ul>' if notes else "") + "</header>")
+    notes = "".join(
+        f"<li><b>{html.escape(p.severity)}</b> <code>{html.escape(p.code)}</code> "
+        f"{html.escape(p.message)}</li>"
+        for p in loose
+    )
+    return (
+        f"<header><h1>{html.escape(r.title or Path(ex.document.path).name)}</h1>"
+        f'<p class="meta">{html.escape(ex.document.path)} · {html.escape(" · ".join(filter(None, facts)))}</p>'
+        f'<p class="legend">{_legend()}</p>'
+        + (f'<ul class="loose">{notes}</ul>' if notes else "")
+        + "</header>"
+    )
 
 
 def _legend() -> str:
-    return " ".join(f'<mark class="g-{g}">{html.escape(label)}</mark>' for g, label in GROUPS.items())
+    return " ".join(
+        f'<mark class="g-{g}">{html.escape(label)}</mark>' for g, label in GROUPS.items()
+    )
 
 
 def _panel(ex: Extraction, spans: list[Span]) -> str:
     """The side panel: per group, each field and value linking to its span."""
-    parts = ['<aside><h2>Extracted values</h2>']
+    parts = ["<aside><h2>Extracted values</h2>"]
     for group, heading in GROUPS.items():
         items = [_entry(s) for s in spans if s.group == group] + _unlinked(ex, group)
         if items:
-            parts.append(f"<details open><summary>{html.escape(heading)} ({len(items)})</summary><ul>")
+            parts.append(
+                f"<details open><summary>{html.escape(heading)} ({len(items)})</summary><ul>"
+            )
             parts += items
             parts.append("</ul></details>")
     parts.append("</aside>")
@@ -177,8 +225,10 @@ def _panel(ex: Extraction, spans: list[Span]) -> str:
 
 
 def _entry(s: Span) -> str:
-    return (f'<li class="g-{s.group}"><a href="#span-{s.n}"><span class="f">{html.escape(s.field)}</span> '
-            f'<span class="v">{html.escape(s.value)}</span></a></li>')
+    return (
+        f'<li class="g-{s.group}"><a href="#span-{s.n}"><span class="f">{html.escape(s.field)}</span> '
+        f'<span class="v">{html.escape(s.value)}</span></a></li>'
+    )
 
 
 def _unlinked(ex: Extraction, group: str) -> list[str]:
@@ -187,14 +237,31 @@ def _unlinked(ex: Extraction, group: str) -> list[str]:
     if group == "problem":
         pairs = [(p.code, p.message) for p in ex.problems if p.evidence is None]
     elif group == "header":
-        fields = ("title", "owner", "esf_grant_sek", "total_budget_sek", "period_start", "period_end", "region",
-                  "region_nuts2", "programme_area_code", "cofinancing_rate_derived", "national")
-        pairs = [(f, _show(getattr(r, f))) for f in fields
-                 if f not in r.evidence and getattr(r, f) not in (None, False, "")]
+        fields = (
+            "title",
+            "owner",
+            "esf_grant_sek",
+            "total_budget_sek",
+            "period_start",
+            "period_end",
+            "region",
+            "region_nuts2",
+            "programme_area_code",
+            "cofinancing_rate_derived",
+            "national",
+        )
+        pairs = [
+            (f, _show(getattr(r, f)))
+            for f in fields
+            if f not in r.evidence and getattr(r, f) not in (None, False, "")
+        ]
     else:
         pairs = []
-    return [f'<li class="nospan"><span class="f">{html.escape(f)}</span> <span class="v">{html.escape(v)}</span>'
-            f' <small>(no span)</small></li>' for f, v in pairs]
+    return [
+        f'<li class="nospan"><span class="f">{html.escape(f)}</span> <span class="v">{html.escape(v)}</span>'
+        f" <small>(no span)</small></li>"
+        for f, v in pairs
+    ]
 
 
 _CSS = """

@@ -10,6 +10,9 @@ from .models import MODELS
 def schema_files() -> dict[str, str]:
     """File name -> JSON Schema text for every public model."""
     return {
-        f"{name}.schema.json": json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        f"{name}.schema.json": json.dumps(
+            model.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True
+        )
+        + "\n"
         for name, model in MODELS.items()
     }

@@ -96,8 +96,10 @@ def describe_column(table: str, column: str) -> str | None:
 
 
 def _fts_tables(db: sqlite_utils.Database) -> set[str]:
-    rows = db.execute("select name from sqlite_master where type = 'table' and sql like 'create virtual table%'"
-                      " and lower(sql) like '%using fts%'").fetchall()
+    rows = db.execute(
+        "select name from sqlite_master where type = 'table' and sql like 'create virtual table%'"
+        " and lower(sql) like '%using fts%'"
+    ).fetchall()
     return {r[0] for r in rows}
 
 
@@ -156,16 +158,20 @@ def ensure_views(db: sqlite_utils.Database) -> list[str]:
 
 
 def _current_view_sql(db: sqlite_utils.Database, name: str) -> str | None:
-    row = db.execute("select sql from sqlite_master where type = 'view' and name = ?", [name]).fetchone()
+    row = db.execute(
+        "select sql from sqlite_master where type = 'view' and name = ?", [name]
+    ).fetchone()
     if not row:
         return None
     prefix = f"create view [{name}] as\n"
-    return row[0][len(prefix):] if row[0].lower().startswith(prefix.lower()) else row[0]
+    return row[0][len(prefix) :] if row[0].lower().startswith(prefix.lower()) else row[0]
 
 
 def views_current(db: sqlite_utils.Database) -> bool:
     """True when every view of ``datasette.json`` exists with its current SQL."""
-    return all(_current_view_sql(db, n) == _view_sql(lines) for n, lines in _spec()["views"].items())
+    return all(
+        _current_view_sql(db, n) == _view_sql(lines) for n, lines in _spec()["views"].items()
+    )
 
 
 # ---------------------------------------------------------------- metadata
@@ -185,7 +191,10 @@ def build_metadata(db: sqlite_utils.Database, name: str | None = None) -> dict[s
     spec = _spec()
     present = browsable(db)
     tables: dict[str, Any] = {}
-    for table in [*[t for t in spec["tables"] if t in present], *sorted(t for t in present if t not in spec["tables"])]:
+    for table in [
+        *[t for t in spec["tables"] if t in present],
+        *sorted(t for t in present if t not in spec["tables"]),
+    ]:
         tspec = spec["tables"].get(table, {})
         meta: dict[str, Any] = {}
         if tspec.get("description"):
@@ -197,10 +206,15 @@ def build_metadata(db: sqlite_utils.Database, name: str | None = None) -> dict[s
         if "fts_table" in meta and meta["fts_table"] not in present:
             del meta["fts_table"]
         tables[table] = meta
-    queries = {qname: {"title": q["title"], "description": q["description"], "sql": _view_sql(q["sql"])}
-               for qname, q in spec["queries"].items()}
-    top = {k: spec[k] for k in ("title", "description", "license", "license_url", "source", "source_url")
-           if k in spec}
+    queries = {
+        qname: {"title": q["title"], "description": q["description"], "sql": _view_sql(q["sql"])}
+        for qname, q in spec["queries"].items()
+    }
+    top = {
+        k: spec[k]
+        for k in ("title", "description", "license", "license_url", "source", "source_url")
+        if k in spec
+    }
     return {
         **top,
         "databases": {name or _database_name(db): {"tables": tables, "queries": queries}},
@@ -256,16 +270,25 @@ REVIEW_PLUGIN = "esfparse.review_pages"
 """Name of the in-process Datasette plugin that serves review pages (shown in /-/plugins)."""
 REVIEW_PATH = "/-/review/{sha256}"
 _REVIEW_ROUTE = r"^/-/review/(?P<sha256>[0-9a-f]{64})$"
-_REVIEW_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-                   "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
-_ENTITY_TABLES = ("organisation_entities", "organisation_names", "organisation_merges",
-                  "project_organisation_entities")
+_REVIEW_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+_ENTITY_TABLES = (
+    "organisation_entities",
+    "organisation_names",
+    "organisation_merges",
+    "project_organisation_entities",
+)
 
 
 def _stored_file(path: str, db_file: str | None) -> Path | None:
     """The file a stored `documents.path` names: as written (from the working directory), else beside the database."""
     given = Path(path)
-    candidates = [given] if given.is_absolute() or not db_file else [given, Path(db_file).parent / given]
+    candidates = (
+        [given] if given.is_absolute() or not db_file else [given, Path(db_file).parent / given]
+    )
     return next((c for c in candidates if c.is_file()), None)
 
 
@@ -290,13 +313,19 @@ def review_page(sha256: str, path: str, db_file: str | None = None) -> tuple[int
 
     file = _stored_file(path, db_file)
     if file is None:
-        return 404, _message_page("Document file not found", f"{path} no longer exists (looked in the working "
-                                  "directory and next to the database). Serve from the directory you ingested "
-                                  "from, or ingest the file again.")
+        return 404, _message_page(
+            "Document file not found",
+            f"{path} no longer exists (looked in the working "
+            "directory and next to the database). Serve from the directory you ingested "
+            "from, or ingest the file again.",
+        )
     try:
         if _file_sha256(file) != sha256:
-            return 409, _message_page("Document changed", f"{file} has changed since it was ingested; run "
-                                      "`esfparse ingest` on it again to review the current content.")
+            return 409, _message_page(
+                "Document changed",
+                f"{file} has changed since it was ingested; run "
+                "`esfparse ingest` on it again to review the current content.",
+            )
         doc = read(file)
     except (OSError, EsfparseError) as exc:
         return 404, _message_page("Document cannot be read", f"{file}: {exc}")
@@ -304,8 +333,10 @@ def review_page(sha256: str, path: str, db_file: str | None = None) -> tuple[int
 
 
 def _message_page(title: str, message: str) -> str:
-    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>\n")
+    return (
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>\n"
+    )
 
 
 async def _stored_paths(datasette: Any, sha256: str) -> list[tuple[str, str | None]]:
@@ -327,11 +358,16 @@ async def _review_view(datasette: Any, request: Any) -> Any:
     sha = request.url_vars["sha256"]
     stored = await _stored_paths(datasette, sha)
     if not stored:
-        return Response.html(_message_page("Unknown document", f"No document {sha} in the served databases."),
-                             status=404, headers=_REVIEW_HEADERS)
+        return Response.html(
+            _message_page("Unknown document", f"No document {sha} in the served databases."),
+            status=404,
+            headers=_REVIEW_HEADERS,
+        )
     status, page = 404, ""
     for path, db_file in stored:  # the first copy that can be reviewed
-        status, page = await asyncio.get_running_loop().run_in_executor(None, review_page, sha, path, db_file)
+        status, page = await asyncio.get_running_loop().run_in_executor(
+            None, review_page, sha, path, db_file
+        )
         if status == 200:
             break
     return Response.html(page, status=status, headers=_REVIEW_HEADERS)
@@ -350,24 +386,35 @@ def _review_cell(row: Any, value: Any, column: str, table: str | None, datasette
     from markupsafe import Markup, escape
 
     href = datasette.urls.path(REVIEW_PATH.format(sha256=sha))
-    return Markup(f'{escape(value)} <a class="esfparse-review" href="{escape(href)}" '
-                  f'title="Text with every extracted value highlighted">review</a>')
+    return Markup(
+        f'{escape(value)} <a class="esfparse-review" href="{escape(href)}" '
+        f'title="Text with every extracted value highlighted">review</a>'
+    )
 
 
 _SOURCE_TABLES = ("projects", "project_sources")  # rows whose document_id is a project's source
 
 
-def _source_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+def _source_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Any:
     """`document_id` of a project (or project source) row: links to the document's row and its review page."""
-    if table not in _SOURCE_TABLES or column != "document_id" or not isinstance(value, str) or len(value) != 64:
+    if (
+        table not in _SOURCE_TABLES
+        or column != "document_id"
+        or not isinstance(value, str)
+        or len(value) != 64
+    ):
         return None
     from markupsafe import Markup, escape
 
     row_href = datasette.urls.row(database, "documents", value)
     review_href = datasette.urls.path(REVIEW_PATH.format(sha256=value))
-    return Markup(f'<a href="{escape(row_href)}" title="The source document">{escape(value[:12])}…</a> '
-                  f'<a class="esfparse-review" href="{escape(review_href)}" '
-                  f'title="Text with every extracted value highlighted">review</a>')
+    return Markup(
+        f'<a href="{escape(row_href)}" title="The source document">{escape(value[:12])}…</a> '
+        f'<a class="esfparse-review" href="{escape(review_href)}" '
+        f'title="Text with every extracted value highlighted">review</a>'
+    )
 
 
 MONEY_SUFFIXES = ("_sek", "_eur", "_sek_equiv", "_sek_incl_converted")
@@ -386,11 +433,17 @@ def group_digits(value: int | float) -> str:
 
 def _money_cell(value: Any, column: str) -> Any:
     """Amount columns (`…_sek`, `…_eur`) of any table or query: shown with digit grouping (JSON keeps the number)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not column.endswith(MONEY_SUFFIXES):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not column.endswith(MONEY_SUFFIXES)
+    ):
         return None
     from markupsafe import Markup
 
-    return Markup(f'<span class="esfparse-amount" data-value="{value}">{group_digits(value)}</span>')
+    return Markup(
+        f'<span class="esfparse-amount" data-value="{value}">{group_digits(value)}</span>'
+    )
 
 
 SNIPPET_MARK = "**"  # what the canned search query's snippet() puts around each hit
@@ -398,7 +451,12 @@ SNIPPET_MARK = "**"  # what the canned search query's snippet() puts around each
 
 def _snippet_cell(value: Any, column: str, table: str | None) -> Any:
     """A search snippet of a query (not a table): the text escaped, each `**hit**` in a <mark>."""
-    if table is not None or column != "snippet" or not isinstance(value, str) or SNIPPET_MARK not in value:
+    if (
+        table is not None
+        or column != "snippet"
+        or not isinstance(value, str)
+        or SNIPPET_MARK not in value
+    ):
         return None
     from markupsafe import Markup, escape
 
@@ -417,9 +475,15 @@ def review_plugin() -> types.ModuleType:
         return [(_REVIEW_ROUTE, _review_view)]
 
     @hookimpl
-    def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-        return (_review_cell(row, value, column, table, datasette) or _snippet_cell(value, column, table)
-                or _source_cell(row, value, column, table, database, datasette) or _money_cell(value, column))
+    def render_cell(
+        row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+    ) -> Any:
+        return (
+            _review_cell(row, value, column, table, datasette)
+            or _snippet_cell(value, column, table)
+            or _source_cell(row, value, column, table, database, datasette)
+            or _money_cell(value, column)
+        )
 
     @hookimpl
     def prepare_connection(conn: Any) -> None:
@@ -444,7 +508,9 @@ def register_review_plugin() -> None:
 # ---------------------------------------------------------------- server
 
 
-def make_datasette(db_path: str | Path, immutable: bool = True, metadata: dict[str, Any] | None = None) -> Any:
+def make_datasette(
+    db_path: str | Path, immutable: bool = True, metadata: dict[str, Any] | None = None
+) -> Any:
     """A configured ``Datasette`` instance for one esfparse database (used by the server and tests)."""
     from datasette.app import Datasette
 
@@ -456,8 +522,12 @@ def make_datasette(db_path: str | Path, immutable: bool = True, metadata: dict[s
             metadata = build_metadata(db, name=Path(path).stem)
         finally:
             db.close()
-    return Datasette(files=[] if immutable else [path], immutables=[path] if immutable else [],
-                     metadata=metadata, settings={"sql_time_limit_ms": 3000})
+    return Datasette(
+        files=[] if immutable else [path],
+        immutables=[path] if immutable else [],
+        metadata=metadata,
+        settings={"sql_time_limit_ms": 3000},
+    )
 
 
 def _has_entities(db: sqlite_utils.Database) -> bool:
@@ -474,7 +544,10 @@ def _prepare(db_path: str, immutable: bool) -> None:
         try:
             if not _has_entities(db) and "organisations" in db.table_names():
                 counts = rebuild_entities(db)
-                print(f"esfparse: built organisation entities ({counts['entities']} organisations)", file=sys.stderr)
+                print(
+                    f"esfparse: built organisation entities ({counts['entities']} organisations)",
+                    file=sys.stderr,
+                )
             for name in ensure_views(db):
                 print(f"esfparse: created view {name}", file=sys.stderr)
         finally:
@@ -483,28 +556,42 @@ def _prepare(db_path: str, immutable: bool) -> None:
     db = open_readonly(db_path)
     try:
         if not views_current(db):
-            print(f"esfparse: {db_path} lacks the current map view (project_places); run `esfparse ingest` "
-                  "on it again or serve it once with --mutable", file=sys.stderr)
+            print(
+                f"esfparse: {db_path} lacks the current map view (project_places); run `esfparse ingest` "
+                "on it again or serve it once with --mutable",
+                file=sys.stderr,
+            )
         if not _has_entities(db):
-            print(f"esfparse: {db_path} lacks the organisation entity tables; run `esfparse ingest` on it again "
-                  "or serve it once with --mutable", file=sys.stderr)
+            print(
+                f"esfparse: {db_path} lacks the organisation entity tables; run `esfparse ingest` on it again "
+                "or serve it once with --mutable",
+                file=sys.stderr,
+            )
     finally:
         db.close()
     wal = Path(f"{db_path}-wal")
     if wal.exists() and wal.stat().st_size:
-        print(f"esfparse: {wal} holds unmerged writes that an immutable server does not see; close the writer "
-              "or serve with --mutable", file=sys.stderr)
+        print(
+            f"esfparse: {wal} holds unmerged writes that an immutable server does not see; close the writer "
+            "or serve with --mutable",
+            file=sys.stderr,
+        )
 
 
-def run_server(db_path: str, host: str = "127.0.0.1", port: int = 8001, immutable: bool = True) -> None:
+def run_server(
+    db_path: str, host: str = "127.0.0.1", port: int = 8001, immutable: bool = True
+) -> None:
     """Serve `db_path` in Datasette (immutable, on 127.0.0.1 by default) until interrupted."""
     import uvicorn
 
     _prepare(db_path, immutable)
     ds = make_datasette(db_path, immutable=immutable)
     name = Path(db_path).stem
-    print(f"esfparse: serving {db_path} {'read-only' if immutable else 'writable'} at "
-          f"http://{host}:{port}/{name}  (Ctrl-C stops; review pages at /-/review/<sha256>)", file=sys.stderr)
+    print(
+        f"esfparse: serving {db_path} {'read-only' if immutable else 'writable'} at "
+        f"http://{host}:{port}/{name}  (Ctrl-C stops; review pages at /-/review/<sha256>)",
+        file=sys.stderr,
+    )
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
 
 

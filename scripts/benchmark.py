@@ -44,13 +44,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 ESFPARSE = [sys.executable, "-m", "esfparse"]
-FLOOR_RES = [re.compile(p, re.MULTILINE) for p in (
-    r"\d{4}-\d{2}-\d{2}",                 # ISO dates
-    r"\b\d{1,3}(?:[ \u00a0]\d{3})+\b",    # grouped amounts
-    r"[\w.+-]+@[\w-]+\.[\w.]+",           # e-mail addresses
-    r"^[A-ZÅÄÖ][\wåäö ]{2,40}$",          # heading-like lines
-    r"\d+(?:,\d+)?\s*(?:%|procent)",      # percentages
-)]
+FLOOR_RES = [
+    re.compile(p, re.MULTILINE)
+    for p in (
+        r"\d{4}-\d{2}-\d{2}",  # ISO dates
+        r"\b\d{1,3}(?:[ \u00a0]\d{3})+\b",  # grouped amounts
+        r"[\w.+-]+@[\w-]+\.[\w.]+",  # e-mail addresses
+        r"^[A-ZÅÄÖ][\wåäö ]{2,40}$",  # heading-like lines
+        r"\d+(?:,\d+)?\s*(?:%|procent)",  # percentages
+    )
+]
 
 
 def _unique_marker(i: int) -> str:
@@ -101,8 +104,12 @@ def ingest(folder: Path, db: Path, workers: int) -> float:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     start = time.perf_counter()
-    subprocess.run([*ESFPARSE, "ingest", str(folder), "--db", str(db), "-q", "--workers", str(workers)],
-                   check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*ESFPARSE, "ingest", str(folder), "--db", str(db), "-q", "--workers", str(workers)],
+        check=True,
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -110,10 +117,29 @@ def peak_rss_mb(folder: Path, db: Path, workers: int) -> float:
     """Peak resident memory (MB) of the largest process of an ingest, measured by a wrapper process."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-               "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", wrapper, *ESFPARSE, "ingest", str(folder), "--db", str(db), "-q",
-                          "--workers", str(workers)], check=True, cwd=ROOT, capture_output=True, text=True)
+    wrapper = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            wrapper,
+            *ESFPARSE,
+            "ingest",
+            str(folder),
+            "--db",
+            str(db),
+            "-q",
+            "--workers",
+            str(workers),
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -128,11 +154,18 @@ def db_fingerprint(db: Path) -> str:
     """Hash of every stored row except run logs and timestamps."""
     conn = sqlite3.connect(db)
     digest = hashlib.sha256()
-    tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table' order by name")]
+    tables = [
+        r[0]
+        for r in conn.execute("select name from sqlite_master where type='table' order by name")
+    ]
     for table in tables:
         if table == "ingest_runs" or "_fts" in table or table.startswith("sqlite_"):
             continue
-        cols = [r[1] for r in conn.execute(f"pragma table_info([{table}])") if r[1] not in ("ingested_at", "path")]
+        cols = [
+            r[1]
+            for r in conn.execute(f"pragma table_info([{table}])")
+            if r[1] not in ("ingested_at", "path")
+        ]
         rows = conn.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{table}]").fetchall()
         for row in sorted(rows, key=repr):
             digest.update(repr(row).encode())
@@ -170,9 +203,12 @@ def _spin(n: int) -> int:
 
 def parallel_job(processes: int, n: int = 24_000_000) -> float:
     """Wall seconds of a perfectly parallel pure-Python job of fixed total size in `processes` processes."""
-    code = (f"import multiprocessing as mp, sys; sys.path.insert(0, {str(ROOT / 'scripts')!r}); import benchmark\n"
-            f"if __name__ == '__main__':\n"
-            f"    with mp.get_context('fork').Pool({processes}) as p: p.map(benchmark._spin, [{n // processes}] * {processes})")
+    code = (
+        f"import multiprocessing as mp, sys; sys.path.insert(0, {str(ROOT / 'scripts')!r}); import benchmark\n"
+        f"if __name__ == '__main__':\n"
+        f"    with mp.get_context('fork').Pool({processes}) as p:\n"
+        f"        p.map(benchmark._spin, [{n // processes}] * {processes})"
+    )
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
     return time.perf_counter() - start
@@ -201,8 +237,12 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--decks", type=int, default=50)
     ap.add_argument("--small", type=int, default=200)
-    ap.add_argument("--bank", type=int, default=6000,
-                    help="pages for the speed-up at project-bank scale (0: skip)")
+    ap.add_argument(
+        "--bank",
+        type=int,
+        default=6000,
+        help="pages for the speed-up at project-bank scale (0: skip)",
+    )
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -222,7 +262,12 @@ def run(work: Path, args: argparse.Namespace) -> dict:
     build_pages(work / "one", 1)
     decks = build_decks(work / "decks", args.decks)
     db = work / "bench.db"
-    r: dict = {"pages": len(pages), "decks": len(decks), "repeat": args.repeat, "cpus": os.cpu_count()}
+    r: dict = {
+        "pages": len(pages),
+        "decks": len(decks),
+        "repeat": args.repeat,
+        "cpus": os.cpu_count(),
+    }
     floors, fingerprints = [], set()
 
     def timed_ingest(workers: int):
@@ -230,11 +275,13 @@ def run(work: Path, args: argparse.Namespace) -> dict:
             seconds = ingest(work / "pages", db, workers)
             fingerprints.add(db_fingerprint(db))
             return seconds
+
         return run_once
 
     # ABBA rounds with the floor in each, so drifting machine speed hits all three alike.
-    speedup, ratios, ones, twos = abba(timed_ingest(1), timed_ingest(2), args.repeat,
-                                       before=lambda: floors.append(floor(pages)))
+    speedup, ratios, ones, twos = abba(
+        timed_ingest(1), timed_ingest(2), args.repeat, before=lambda: floors.append(floor(pages))
+    )
     r["floor_s"], r["ingest_w1_s"], r["ingest_w2_s"] = map(statistics.median, (floors, ones, twos))
     r["identical_w1_w2"] = len(fingerprints) == 1
     r["floor_ms_per_doc"] = 1000 * r["floor_s"] / len(pages)
@@ -244,13 +291,15 @@ def run(work: Path, args: argparse.Namespace) -> dict:
     # What bounds the speed-up: the serial part of every run, and the machine itself.
     r["serial_s"] = median_of(lambda: ingest(work / "one", db, 1), max(5, args.repeat))
     r["amdahl_bound"] = r["ingest_w1_s"] / (r["serial_s"] + (r["ingest_w1_s"] - r["serial_s"]) / 2)
-    r["machine_ceiling"], r["machine_rounds"], _, _ = abba(lambda: parallel_job(1), lambda: parallel_job(2),
-                                                           args.repeat)
+    r["machine_ceiling"], r["machine_rounds"], _, _ = abba(
+        lambda: parallel_job(1), lambda: parallel_job(2), args.repeat
+    )
     if args.bank:
         build_pages(work / "bank", args.bank)
         r["bank_pages"] = args.bank
         r["bank_speedup"], r["bank_rounds"], bank1, bank2 = abba(
-            lambda: ingest(work / "bank", db, 1), lambda: ingest(work / "bank", db, 2), args.repeat)
+            lambda: ingest(work / "bank", db, 1), lambda: ingest(work / "bank", db, 2), args.repeat
+        )
         r["bank_w1_s"], r["bank_w2_s"] = statistics.median(bank1), statistics.median(bank2)
     rates = [pdf_rates(decks) for _ in range(args.repeat)] if decks else []
     if rates:
@@ -268,29 +317,57 @@ def run(work: Path, args: argparse.Namespace) -> dict:
 def table(r: dict) -> str:
     rows = [
         ("text pages", f"{r['pages']}", ""),
-        ("floor (read + 5 regexes, 1 process)", f"{r['floor_s']:.3f} s", f"{r['floor_ms_per_doc']:.3f} ms/doc"),
+        (
+            "floor (read + 5 regexes, 1 process)",
+            f"{r['floor_s']:.3f} s",
+            f"{r['floor_ms_per_doc']:.3f} ms/doc",
+        ),
         ("esfparse ingest --workers 1", f"{r['ingest_w1_s']:.3f} s", ""),
-        ("esfparse ingest --workers 2", f"{r['ingest_w2_s']:.3f} s", f"{r['ingest_ms_per_doc']:.3f} ms/doc"),
+        (
+            "esfparse ingest --workers 2",
+            f"{r['ingest_w2_s']:.3f} s",
+            f"{r['ingest_ms_per_doc']:.3f} ms/doc",
+        ),
         ("ingest / floor (target <= 4)", f"{r['ingest_over_floor']:.2f}x", ""),
-        ("speed-up 2 workers over 1 (target >= 1.8)", f"{r['speedup_w2_over_w1']:.2f}x",
-         "rounds " + " ".join(f"{x:.2f}" for x in r["speedup_rounds"])),
+        (
+            "speed-up 2 workers over 1 (target >= 1.8)",
+            f"{r['speedup_w2_over_w1']:.2f}x",
+            "rounds " + " ".join(f"{x:.2f}" for x in r["speedup_rounds"]),
+        ),
         ("rows identical, 1 vs 2 workers", str(r["identical_w1_w2"]), ""),
         ("serial part: ingest of 1 page", f"{r['serial_s']:.3f} s", ""),
         ("speed-up bound from that serial part (Amdahl)", f"{r['amdahl_bound']:.2f}x", ""),
-        ("machine: pure-Python job, 2 processes over 1", f"{r['machine_ceiling']:.2f}x",
-         "rounds " + " ".join(f"{x:.2f}" for x in r["machine_rounds"])),
+        (
+            "machine: pure-Python job, 2 processes over 1",
+            f"{r['machine_ceiling']:.2f}x",
+            "rounds " + " ".join(f"{x:.2f}" for x in r["machine_rounds"]),
+        ),
     ]
     if "bank_speedup" in r:
         rows += [
-            (f"{r['bank_pages']} pages: ingest --workers 1 / 2", f"{r['bank_w1_s']:.1f} / {r['bank_w2_s']:.1f} s", ""),
-            (f"{r['bank_pages']} pages: speed-up 2 workers over 1", f"{r['bank_speedup']:.2f}x",
-             "rounds " + " ".join(f"{x:.2f}" for x in r["bank_rounds"])),
+            (
+                f"{r['bank_pages']} pages: ingest --workers 1 / 2",
+                f"{r['bank_w1_s']:.1f} / {r['bank_w2_s']:.1f} s",
+                "",
+            ),
+            (
+                f"{r['bank_pages']} pages: speed-up 2 workers over 1",
+                f"{r['bank_speedup']:.2f}x",
+                "rounds " + " ".join(f"{x:.2f}" for x in r["bank_rounds"]),
+            ),
         ]
     if "pdf_speedup" in r:
         rows += [
-            (f"PDF decks ({r['decks']}, {r['pdf_pages']} pages): esfparse reader",
-             f"{r['pdf_ours_pages_per_s']:.1f} pages/s", ""),
-            ("PDF decks: pdfplumber extract_text", f"{r['pdf_pdfplumber_pages_per_s']:.1f} pages/s", ""),
+            (
+                f"PDF decks ({r['decks']}, {r['pdf_pages']} pages): esfparse reader",
+                f"{r['pdf_ours_pages_per_s']:.1f} pages/s",
+                "",
+            ),
+            (
+                "PDF decks: pdfplumber extract_text",
+                f"{r['pdf_pdfplumber_pages_per_s']:.1f} pages/s",
+                "",
+            ),
             ("PDF speed-up (target >= 5)", f"{r['pdf_speedup']:.2f}x", ""),
         ]
     rows += [
@@ -300,7 +377,10 @@ def table(r: dict) -> str:
         ("peak ratio (target <= 1.2)", f"{r['peak_ratio']:.2f}x", ""),
     ]
     width = max(len(a) for a, _, _ in rows)
-    return "\n".join(f"{a:<{width}}  {b:>16}  {c}" for a, b, c in rows) + f"\n(medians of {r['repeat']} runs)"
+    return (
+        "\n".join(f"{a:<{width}}  {b:>16}  {c}" for a, b, c in rows)
+        + f"\n(medians of {r['repeat']} runs)"
+    )
 
 
 if __name__ == "__main__":

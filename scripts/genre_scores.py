@@ -30,7 +30,9 @@ def main(folder: Path) -> None:
         path = folder / "raw" / row["file"]
         record = extract_file(path).record
         want = {"call_for_proposals": "call"}.get(row["kind"], row["kind"])
-        ok = record.kind == want or (want == "other" and record.kind in ("presentation", "project_page"))
+        ok = record.kind == want or (
+            want == "other" and record.kind in ("presentation", "project_page")
+        )
         right += ok
         n, k = by_kind.get(want, (0, 0))
         by_kind[want] = (n + 1, k + ok)
@@ -41,14 +43,24 @@ def main(folder: Path) -> None:
             result = compare(gold, to_gold(record), path.stem)
             for f in FIELDS:
                 per[f].add(result[f])
-    print(f"kind right: {right}/{len(rows)} = {right / len(rows):.3f}  "
-          + ", ".join(f"{k} {r}/{n}" for k, (n, r) in sorted(by_kind.items())))
+    print(
+        f"kind right: {right}/{len(rows)} = {right / len(rows):.3f}  "
+        + ", ".join(f"{k} {r}/{n}" for k, (n, r) in sorted(by_kind.items()))
+    )
     print(f"{'gold kind':<14}{'docs':>5} " + " ".join(f"{f[:13]:>13}" for f in FIELDS))
     for kind, per in sorted(scores.items()):
-        docs = sum(1 for p in (folder / "gold").glob("*.json")
-                   if json.loads(p.read_text(encoding="utf-8"))["kind"] == kind)
-        print(f"{kind:<14}{docs:>5} " + " ".join(
-            f"{per[f].f1:>13.3f}" if per[f].tp + per[f].fp + per[f].fn else f"{'—':>13}" for f in FIELDS))
+        docs = sum(
+            1
+            for p in (folder / "gold").glob("*.json")
+            if json.loads(p.read_text(encoding="utf-8"))["kind"] == kind
+        )
+        print(
+            f"{kind:<14}{docs:>5} "
+            + " ".join(
+                f"{per[f].f1:>13.3f}" if per[f].tp + per[f].fp + per[f].fn else f"{'—':>13}"
+                for f in FIELDS
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from esfparse.extract.goals import explain_numbers, find_goals
-from esfparse.models import Goal
+from esfparse.extract.goals import explain_numbers, find_goals  # noqa: E402 (after the sys.path line)
+from esfparse.models import Goal  # noqa: E402 (after the sys.path line)
 
 HEADINGS = (
     "Sammanfattning|Bakgrund|Syfte|Målsättning|Mål|Målgrupp|Metod|Genomförande|Förväntade resultat|"
@@ -47,7 +47,7 @@ def sections(text: str) -> list[tuple[int, int, str | None]]:
     if heads:
         ends = [h.start() for h in heads[1:]] + [len(text)]
         return [(h.end(), end, h.group().strip()) for h, end in zip(heads, ends)]
-    labels = [m for m in _LABEL_LINE_RE.finditer(text[:4000])]
+    labels = list(_LABEL_LINE_RE.finditer(text[:4000]))
     if not labels:
         return [(text.find("\n") + 1, len(text), None)]
     last = labels[-1]

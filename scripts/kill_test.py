@@ -53,7 +53,9 @@ def build_corpus(folder: Path, n: int) -> list[Path]:
     for k in range(n):
         src = sources[k % len(sources)]
         path = folder / f"{k:04d}_{src.name}"
-        path.write_text(src.read_text(encoding="utf-8") + f"\n\nKopia {k} av {src.stem}.\n", encoding="utf-8")
+        path.write_text(
+            src.read_text(encoding="utf-8") + f"\n\nKopia {k} av {src.stem}.\n", encoding="utf-8"
+        )
         paths.append(path)
     return paths
 
@@ -63,13 +65,23 @@ def _command(folder: Path, db: Path) -> list[str]:
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
 
 
 def run_ingest(folder: Path, db: Path) -> subprocess.CompletedProcess[str]:
     """Run `esfparse ingest folder --db db` to completion."""
-    return subprocess.run(_command(folder, db), cwd=ROOT, env=_env(), capture_output=True, text=True,
-                          timeout=3600, check=False)
+    return subprocess.run(
+        _command(folder, db),
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
+    )
 
 
 def documents(db: Path) -> int:
@@ -89,8 +101,14 @@ def documents(db: Path) -> int:
 def kill_midway(folder: Path, db: Path, target: int, timeout: float = 1800) -> KillResult:
     """Start an ingest and SIGKILL its process group once `target` documents are committed."""
     started = time.time()
-    proc = subprocess.Popen(_command(folder, db), cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        _command(folder, db),
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     seen = 0
     while proc.poll() is None and time.time() - started < timeout:
         seen = documents(db)
@@ -99,7 +117,9 @@ def kill_midway(folder: Path, db: Path, target: int, timeout: float = 1800) -> K
             break
         time.sleep(0.02)
     killed = proc.wait() == -signal.SIGKILL
-    return KillResult(killed, seen, round(time.time() - started, 2), integrity(db), table_counts(db))
+    return KillResult(
+        killed, seen, round(time.time() - started, 2), integrity(db), table_counts(db)
+    )
 
 
 def integrity(db: Path) -> str:
@@ -112,16 +132,23 @@ def integrity(db: Path) -> str:
 
 
 def _tables(con: sqlite3.Connection) -> list[str]:
-    names = [r[0] for r in con.execute("select name from sqlite_master where type = 'table' order by name")]
+    names = [
+        r[0]
+        for r in con.execute("select name from sqlite_master where type = 'table' order by name")
+    ]
     # FTS shadow tables (`sections_fts_data`, ...) depend on merge history; the fts table itself is compared.
-    return [t for t in names if t != "ingest_runs" and "_fts_" not in t and not t.startswith("sqlite_")]
+    return [
+        t for t in names if t != "ingest_runs" and "_fts_" not in t and not t.startswith("sqlite_")
+    ]
 
 
 def table_counts(db: Path) -> dict[str, int]:
     """Rows per table, except ingest_runs and FTS shadow tables."""
     con = sqlite3.connect(db)
     try:
-        return {t: int(con.execute(f"select count(*) from [{t}]").fetchone()[0]) for t in _tables(con)}
+        return {
+            t: int(con.execute(f"select count(*) from [{t}]").fetchone()[0]) for t in _tables(con)
+        }
     finally:
         con.close()
 
@@ -130,7 +157,11 @@ def table_digests(db: Path) -> dict[str, str]:
     """A digest of each table's rows, sorted, without volatile columns; organisations by their key."""
     con = sqlite3.connect(db)
     try:
-        org_key = dict(con.execute("select id, key from organisations")) if "organisations" in _tables(con) else {}
+        org_key = (
+            dict(con.execute("select id, key from organisations"))
+            if "organisations" in _tables(con)
+            else {}
+        )
         return {t: _digest(con, t, org_key) for t in _tables(con)}
     finally:
         con.close()
@@ -148,20 +179,35 @@ def _digest(con: sqlite3.Connection, table: str, org_key: dict[int, str]) -> str
     return hashlib.sha256("\n".join(sorted(rows)).encode("utf-8")).hexdigest()[:12]
 
 
-def compare(clean: Path, rerun: Path, at_kill: dict[str, int]) -> list[tuple[str, int, int, int, bool, bool]]:
+def compare(
+    clean: Path, rerun: Path, at_kill: dict[str, int]
+) -> list[tuple[str, int, int, int, bool, bool]]:
     """(table, rows after kill, rows after rerun, rows in clean run, counts equal, rows equal)."""
     counts_clean, counts_rerun = table_counts(clean), table_counts(rerun)
     dig_clean, dig_rerun = table_digests(clean), table_digests(rerun)
-    return [(t, at_kill.get(t, 0), counts_rerun.get(t, 0), counts_clean[t], counts_rerun.get(t) == counts_clean[t],
-             dig_rerun.get(t) == dig_clean[t]) for t in sorted(set(counts_clean) | set(counts_rerun))]
+    return [
+        (
+            t,
+            at_kill.get(t, 0),
+            counts_rerun.get(t, 0),
+            counts_clean[t],
+            counts_rerun.get(t) == counts_clean[t],
+            dig_rerun.get(t) == dig_clean[t],
+        )
+        for t in sorted(set(counts_clean) | set(counts_rerun))
+    ]
 
 
 def format_table(rows: list[tuple[str, int, int, int, bool, bool]]) -> str:
     """The comparison as a Markdown table."""
-    out = ["| table | after SIGKILL | after rerun | clean run | counts equal | rows equal |",
-           "|---|---:|---:|---:|---|---|"]
-    out += [f"| {t} | {k} | {r} | {c} | {'yes' if ce else 'NO'} | {'yes' if re_ else 'NO'} |"
-            for t, k, r, c, ce, re_ in rows]
+    out = [
+        "| table | after SIGKILL | after rerun | clean run | counts equal | rows equal |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    out += [
+        f"| {t} | {k} | {r} | {c} | {'yes' if ce else 'NO'} | {'yes' if re_ else 'NO'} |"
+        for t, k, r, c, ce, re_ in rows
+    ]
     return "\n".join(out)
 
 
@@ -177,22 +223,38 @@ def kill_and_rerun(work: Path, n: int) -> tuple[bool, str]:
     again = run_ingest(folder, killed_db)
     rerun_s = time.time() - t0
     rows = compare(clean, killed_db, kill.counts)
-    ok = (first.returncode == 0 and again.returncode == 0 and kill.killed and kill.integrity == "ok"
-          and all(ce and re_ for *_, ce, re_ in rows) and integrity(killed_db) == "ok")
-    report = "\n".join([
-        f"{n} documents; clean run {clean_s:.1f} s (exit {first.returncode}).",
-        (f"SIGKILL after {kill.seconds} s with {kill.documents_at_kill} documents committed "
-         f"(killed: {kill.killed}); integrity_check after the kill: {kill.integrity}."),
-        f"Rerun {rerun_s:.1f} s (exit {again.returncode}); integrity_check after the rerun: {integrity(killed_db)}.",
-        "", format_table(rows), "", "PASS" if ok else "FAIL",
-    ])
+    ok = (
+        first.returncode == 0
+        and again.returncode == 0
+        and kill.killed
+        and kill.integrity == "ok"
+        and all(ce and re_ for *_, ce, re_ in rows)
+        and integrity(killed_db) == "ok"
+    )
+    report = "\n".join(
+        [
+            f"{n} documents; clean run {clean_s:.1f} s (exit {first.returncode}).",
+            (
+                f"SIGKILL after {kill.seconds} s with {kill.documents_at_kill} documents committed "
+                f"(killed: {kill.killed}); integrity_check after the kill: {kill.integrity}."
+            ),
+            f"Rerun {rerun_s:.1f} s (exit {again.returncode}); "
+            f"integrity_check after the rerun: {integrity(killed_db)}.",
+            "",
+            format_table(rows),
+            "",
+            "PASS" if ok else "FAIL",
+        ]
+    )
     return ok, report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=1000, help="documents to build (default 1000)")
-    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
+    parser.add_argument(
+        "--keep", type=Path, help="work in this folder and keep it (default: a temp folder)"
+    )
     args = parser.parse_args(argv)
     if args.keep:
         ok, report = kill_and_rerun(args.keep, args.docs)

@@ -28,8 +28,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from reportlab.platypus import (Frame, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import (
+    Frame,
+    KeepInFrame,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW, HTML_DIR, PDF_DIR = ROOT / "corpus/raw", ROOT / "corpus/html", ROOT / "corpus/pdf"
@@ -38,19 +45,43 @@ DECKS = {"003_cb21b008e22a7951"}
 SITES = {"dev12": "Kohesio", "dev13": "Sobona", "dev14": "DocPlayer"}
 # Lines of site furniture the scraper captured with the page text.
 CHROME = {
-    "Logotyp på utskrifter", "Stäng", "3 december - Webbinarium om fattigdom i dagens Sverige",
-    "Mer information och anmälan.", "Information med anledning av covid-19",
-    "Uppdaterad information med anledning av covid-19", "information (1)", "Cookies", "Lär dig mer",
-    "Kohesio: discover EU projects in your region", "Save this PDF as:", "WORD  PNG  TXT  JPG",
-    "Storlek: px", "Starta visningen från sidan:",
+    "Logotyp på utskrifter",
+    "Stäng",
+    "3 december - Webbinarium om fattigdom i dagens Sverige",
+    "Mer information och anmälan.",
+    "Information med anledning av covid-19",
+    "Uppdaterad information med anledning av covid-19",
+    "information (1)",
+    "Cookies",
+    "Lär dig mer",
+    "Kohesio: discover EU projects in your region",
+    "Save this PDF as:",
+    "WORD  PNG  TXT  JPG",
+    "Storlek: px",
+    "Starta visningen från sidan:",
 }
 CHROME_PREFIXES = ("Den här hemsidan använder cookies", 'Download "')
-LABELS = ("Programområde", "Projektfas", "Projektägare", "Kontaktperson", "E-post", "Telefonnummer",
-          "Beviljat ESF-stöd", "Total projektbudget", "Projektperiod", "Region", "Utlysning",
-          "Projektnummer", "Planerat antal deltagare")
+LABELS = (
+    "Programområde",
+    "Projektfas",
+    "Projektägare",
+    "Kontaktperson",
+    "E-post",
+    "Telefonnummer",
+    "Beviljat ESF-stöd",
+    "Total projektbudget",
+    "Projektperiod",
+    "Region",
+    "Utlysning",
+    "Projektnummer",
+    "Planerat antal deltagare",
+)
 BULLET_RE = re.compile(r"^\s*[•❖]\s*")
-META = dict(author="esfparse fixtures", creator="scripts/make_fixtures.py",
-            subject="ESF test fixture")
+META = {
+    "author": "esfparse fixtures",
+    "creator": "scripts/make_fixtures.py",
+    "subject": "ESF test fixture",
+}
 
 
 @dataclass
@@ -77,7 +108,7 @@ def groups_of(text: str) -> list[list[str]]:
         elif cur:
             groups.append(cur)
             cur = []
-    return groups + [cur] if cur else groups
+    return [*groups, cur] if cur else groups
 
 
 def is_header(group: list[str]) -> bool:
@@ -140,7 +171,7 @@ def header_rows(lines: list[str]) -> list[tuple[str, str, str | None]]:
             rows.append(("stacked", line, nxt))
             i += 2
         elif glued:
-            rows.append(("glued", glued, line[len(glued):]))
+            rows.append(("glued", glued, line[len(glued) :]))
             i += 1
         elif ": " in line:
             label, value = line.split(": ", 1)
@@ -154,6 +185,7 @@ def header_rows(lines: list[str]) -> list[tuple[str, str, str | None]]:
 
 # ---------------------------------------------------------------- HTML
 
+
 def esc(s: str) -> str:
     """Escape text for HTML, writing no-break spaces as entities as sites do."""
     return html.escape(s.strip(), quote=False).replace("\xa0", "&nbsp;")
@@ -164,8 +196,12 @@ def html_header(lines: list[str]) -> str:
     rows = header_rows(lines)
     styles = {s for s, _, _ in rows} - {"plain"}
     if "colon" in styles:
-        cells = [f"<tr><th>{esc(a)}</th><td>{esc(b or '')}</td></tr>" if s != "plain"
-                 else f'<tr><td colspan="2">{esc(a)}</td></tr>' for s, a, b in rows]
+        cells = [
+            f"<tr><th>{esc(a)}</th><td>{esc(b or '')}</td></tr>"
+            if s != "plain"
+            else f'<tr><td colspan="2">{esc(a)}</td></tr>'
+            for s, a, b in rows
+        ]
         return '<table class="project-facts">\n' + "\n".join(cells) + "\n</table>"
     if "stacked" in styles:
         items = [f"<dt>{esc(a)}</dt><dd>{esc(b or '')}</dd>" for _, a, b in rows]
@@ -173,8 +209,10 @@ def html_header(lines: list[str]) -> str:
     parts = []
     for s, a, b in rows:
         if s == "glued":
-            parts.append(f'<div class="fact"><span class="label">{esc(a)}</span>'
-                         f'<span class="value">{esc(b or "")}</span></div>')
+            parts.append(
+                f'<div class="fact"><span class="label">{esc(a)}</span>'
+                f'<span class="value">{esc(b or "")}</span></div>'
+            )
         elif s == "inline":
             parts.append(f"<div><strong>{esc(a)}</strong> {esc(b or '')}</div>")
         elif a == "In English":
@@ -252,25 +290,34 @@ def render_html(stem: str, text: str) -> str:
     """A whole page: chrome lines in the dropped banner, content in the article."""
     blocks = blocks_of(text)
     title = next((b.lines[0] for b in blocks if b.kind in ("title", "heading")), stem)
-    chrome = "\n".join(f"<p>{esc(line)}</p>"
-                       for b in blocks if b.kind == "chrome" for line in b.lines)
+    chrome = "\n".join(
+        f"<p>{esc(line)}</p>" for b in blocks if b.kind == "chrome" for line in b.lines
+    )
     body = "\n".join(html_block(b) for b in blocks if b.kind != "chrome")
     kind = "talk" if stem in ("dev13", "dev14") else "project"
-    return PAGE.format(title=esc(title), site=SITES.get(stem, "Svenska ESF-rådet"), chrome=chrome,
-                       body=body, kind=kind)
+    return PAGE.format(
+        title=esc(title),
+        site=SITES.get(stem, "Svenska ESF-rådet"),
+        chrome=chrome,
+        body=body,
+        kind=kind,
+    )
 
 
 # ---------------------------------------------------------------- A4 PDF
 
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=9.5, leading=12.5, bulletFontSize=9.5,
-                      spaceBefore=3)  # paragraph spacing between raw lines, as printed pages have
+BODY = ParagraphStyle(
+    "body", fontName="Helvetica", fontSize=9.5, leading=12.5, bulletFontSize=9.5, spaceBefore=3
+)  # paragraph spacing between raw lines, as printed pages have
 GAP = ParagraphStyle("gap", parent=BODY, spaceBefore=10)
 STYLES = {
     "chrome": ParagraphStyle("chrome", parent=BODY, textColor=colors.grey),
-    "title": ParagraphStyle("title", parent=BODY, fontName="Helvetica-Bold", fontSize=16,
-                            leading=20),
-    "heading": ParagraphStyle("heading", parent=BODY, fontName="Helvetica-Bold", fontSize=12,
-                              leading=15),
+    "title": ParagraphStyle(
+        "title", parent=BODY, fontName="Helvetica-Bold", fontSize=16, leading=20
+    ),
+    "heading": ParagraphStyle(
+        "heading", parent=BODY, fontName="Helvetica-Bold", fontSize=12, leading=15
+    ),
     "bullet": ParagraphStyle("bullet", parent=BODY, leftIndent=14, bulletIndent=3),
 }
 
@@ -286,8 +333,12 @@ def pdf_lines(b: Block) -> list[tuple[str, str, str | None]]:
     if b.kind in ("title", "heading", "chrome", "para"):
         return [(b.kind if b.kind != "para" else "body", px(line), None) for line in b.lines]
     if b.kind == "list":
-        return [("bullet", px(BULLET_RE.sub("", line)), "•") if BULLET_RE.match(line)
-                else ("body", px(line), None) for line in b.lines]
+        return [
+            ("bullet", px(BULLET_RE.sub("", line)), "•")
+            if BULLET_RE.match(line)
+            else ("body", px(line), None)
+            for line in b.lines
+        ]
     out = []
     for s, a, v in header_rows(b.lines):
         if s == "glued":
@@ -317,11 +368,21 @@ def a4_story(text: str) -> list:
 
 def render_a4(text: str, title: str) -> bytes:
     """An A4 print of the page with a 'Sida N av M' footer (two passes to know M)."""
+
     def build(total: int) -> tuple[bytes, int]:
         buf = io.BytesIO()
-        doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                                topMargin=20 * mm, bottomMargin=20 * mm, title=title, invariant=1,
-                                pageCompression=1, **META)
+        doc = SimpleDocTemplate(
+            buf,
+            pagesize=A4,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=20 * mm,
+            bottomMargin=20 * mm,
+            title=title,
+            invariant=1,
+            pageCompression=1,
+            **META,
+        )
 
         def footer(c: canvas.Canvas, d: SimpleDocTemplate) -> None:
             c.setFont("Helvetica", 8)
@@ -337,14 +398,20 @@ def render_a4(text: str, title: str) -> bytes:
 # ---------------------------------------------------------------- slide deck
 
 DECK_SIZE = (960, 540)
-DECK_FOOTER = ("Spårsam – utveckling av lokala jobbspår · Delegationen för unga och nyanlända "
-               "till arbete")
+DECK_FOOTER = (
+    "Spårsam – utveckling av lokala jobbspår · Delegationen för unga och nyanlända till arbete"
+)
 SLIDE_TITLE = ParagraphStyle("st", fontName="Helvetica-Bold", fontSize=28, leading=33)
 SLIDE_SUB = ParagraphStyle("ss", fontName="Helvetica-Bold", fontSize=20, leading=25, spaceBefore=8)
-SLIDE_BODY = ParagraphStyle("sb", fontName="Helvetica", fontSize=18, leading=22, spaceBefore=16,
-                            bulletFontSize=18)
-SLIDE_BULLETS = [ParagraphStyle(f"sl{n}", parent=SLIDE_BODY, spaceBefore=4, leftIndent=24 + 24 * n,
-                                bulletIndent=6 + 24 * n) for n in range(2)]
+SLIDE_BODY = ParagraphStyle(
+    "sb", fontName="Helvetica", fontSize=18, leading=22, spaceBefore=16, bulletFontSize=18
+)
+SLIDE_BULLETS = [
+    ParagraphStyle(
+        f"sl{n}", parent=SLIDE_BODY, spaceBefore=4, leftIndent=24 + 24 * n, bulletIndent=6 + 24 * n
+    )
+    for n in range(2)
+]
 SLIDE_LINE = ParagraphStyle("sb0", parent=SLIDE_BODY, spaceBefore=0)  # a group's later lines
 CELL = ParagraphStyle("cell", fontName="Helvetica", fontSize=12, leading=14)
 CELL_HEAD = ParagraphStyle("cellh", parent=CELL, fontName="Helvetica-Bold")
@@ -354,8 +421,13 @@ DASH_RE = re.compile(r"^(\s*)-\s+(?:❖\s*)?")
 def is_slide_title(group: list[str]) -> bool:
     """A one-line group that reads like a slide title."""
     line = group[0]
-    return (len(group) == 1 and len(line) <= 80 and "\t" not in line and not DASH_RE.match(line)
-            and not re.search(r"[.:!,@]", line))
+    return (
+        len(group) == 1
+        and len(line) <= 80
+        and "\t" not in line
+        and not DASH_RE.match(line)
+        and not re.search(r"[.:!,@]", line)
+    )
 
 
 def slides_of(text: str) -> list[tuple[list[str], list[list[str]]]]:
@@ -384,9 +456,10 @@ def slide_flowables(subtitles: list[str], groups: list[list[str]], width: float)
             if m:
                 style = SLIDE_BULLETS[min(1, len(m.group(1)))]
                 if i == 0:
-                    style = ParagraphStyle("sl-first", parent=style,
-                                           spaceBefore=SLIDE_BODY.spaceBefore)
-                out.append(Paragraph(px(line[m.end():]), style, bulletText="•"))
+                    style = ParagraphStyle(
+                        "sl-first", parent=style, spaceBefore=SLIDE_BODY.spaceBefore
+                    )
+                out.append(Paragraph(px(line[m.end() :]), style, bulletText="•"))
             else:
                 style = SLIDE_BODY if i == 0 else SLIDE_LINE
                 out.append(Paragraph(px(line), style))
@@ -396,13 +469,21 @@ def slide_flowables(subtitles: list[str], groups: list[list[str]], width: float)
 def slide_table(rows: list[str], width: float) -> Table:
     """Tab-separated rows as a ruled table with a bold header row."""
     cells = [line.split("\t") for line in rows]
-    data = [[Paragraph(px(c), CELL_HEAD if r == 0 else CELL) for c in row]
-            for r, row in enumerate(cells)]
+    data = [
+        [Paragraph(px(c), CELL_HEAD if r == 0 else CELL) for c in row]
+        for r, row in enumerate(cells)
+    ]
     cols = max(len(r) for r in cells)
     table = Table(data, colWidths=[width / cols] * cols)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.75, colors.HexColor("#4a6b8a")),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde7f0")),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.75, colors.HexColor("#4a6b8a")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde7f0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
@@ -427,14 +508,16 @@ def render_deck(text: str, title: str) -> bytes:
         content = slide_flowables(titles[1:], groups, w - 120)
         body.addFromList([KeepInFrame(w - 112, h - 172, content, mode="shrink")], c)
         head = Frame(50, h - 110, w - 100, 90, showBoundary=0)
-        head.addFromList([KeepInFrame(w - 112, 78, [Paragraph(px(titles[0]), SLIDE_TITLE)],
-                                      mode="shrink")], c)
+        head.addFromList(
+            [KeepInFrame(w - 112, 78, [Paragraph(px(titles[0]), SLIDE_TITLE)], mode="shrink")], c
+        )
         c.showPage()
     c.save()
     return buf.getvalue()
 
 
 # ---------------------------------------------------------------- corpus
+
 
 def make_corpus() -> list[Path]:
     """Render every raw document; return the files written."""
@@ -444,8 +527,9 @@ def make_corpus() -> list[Path]:
     for src in sorted(RAW.glob("*.txt")):
         text = src.read_text(encoding="utf-8")
         stem = src.stem
-        first = next(line.strip() for line in text.split("\n")
-                     if line.strip() and not is_chrome(line))
+        first = next(
+            line.strip() for line in text.split("\n") if line.strip() and not is_chrome(line)
+        )
         if stem in DECKS:
             written.append(write(PDF_DIR / f"{stem}.pdf", render_deck(text, first)))
             continue

@@ -44,17 +44,38 @@ CORPUS = ROOT / "corpus"
 OUT = CORPUS / "renderings"
 SETS = {"raw": CORPUS / "raw", "heldout": CORPUS / "heldout/raw", "real": CORPUS / "real/raw"}
 HTML_DIR = CORPUS / "html"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 HTML_FAMILIES = ("chromium-pdf", "browser-text", "w3m", "lynx")
 TEXT_FAMILIES = ("table-pdf", "tabbed", "html-markup")
 PERTURBATIONS = ("crlf", "nbsp", "indent")
 EXTENSIONS = {"chromium-pdf": ".pdf", "table-pdf": ".pdf", "html-markup": ".html"}
-HEADER_FIELDS = ("kind", "title", "programme_area", "phase", "owner", "contact_person", "email",
-                 "phone", "esf_grant_sek", "total_budget_sek", "period_start", "period_end", "region")
+HEADER_FIELDS = (
+    "kind",
+    "title",
+    "programme_area",
+    "phase",
+    "owner",
+    "contact_person",
+    "email",
+    "phone",
+    "esf_grant_sek",
+    "total_budget_sek",
+    "period_start",
+    "period_end",
+    "region",
+)
 
 
 # ---------------------------------------------------------------- sources
+
 
 def txt_sources() -> list[tuple[str, Path]]:
     """(name, .txt path) of every corpus page: seeds and dev, held-out, and the real documents."""
@@ -80,31 +101,58 @@ def chromium() -> str | None:
 
 # ---------------------------------------------------------------- HTML renderings
 
+
 def chromium_pdf(page: Path) -> bytes:
     """The page printed to PDF by headless Chromium."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.pdf"
-        subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
-                        f"--print-to-pdf={out}", page.resolve().as_uri()],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                chromium(),
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={tmp}/profile",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={out}",
+                page.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         return out.read_bytes()
 
 
-_INNER_TEXT_SCRIPT = ("<script>(function(){var t=document.body.innerText;var p=document.createElement('pre');"
-                      "p.id='esf-inner-text';p.textContent=t;document.body.innerHTML='';"
-                      "document.body.appendChild(p);})();</script>")
+_INNER_TEXT_SCRIPT = (
+    "<script>(function(){var t=document.body.innerText;var p=document.createElement('pre');"
+    "p.id='esf-inner-text';p.textContent=t;document.body.innerHTML='';"
+    "document.body.appendChild(p);})();</script>"
+)
 
 
 def browser_text(page: Path) -> str:
     """The page's text as Chromium lays it out (innerText: what select-all and copy gives)."""
     markup = page.read_text(encoding="utf-8")
     cut = markup.lower().rfind("</body>")
-    markup = markup[:cut] + _INNER_TEXT_SCRIPT + markup[cut:] if cut >= 0 else markup + _INNER_TEXT_SCRIPT
+    markup = (
+        markup[:cut] + _INNER_TEXT_SCRIPT + markup[cut:]
+        if cut >= 0
+        else markup + _INNER_TEXT_SCRIPT
+    )
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / page.name
         copy.write_text(markup, encoding="utf-8")
-        done = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", "--dump-dom",
-                               copy.as_uri()], check=True, capture_output=True, timeout=120)
+        done = subprocess.run(
+            [
+                chromium(),
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={tmp}/profile",
+                "--dump-dom",
+                copy.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     dom = done.stdout.decode("utf-8")
     m = re.search(r'<pre id="esf-inner-text">(.*?)</pre>', dom, re.DOTALL)
     if not m:
@@ -113,18 +161,27 @@ def browser_text(page: Path) -> str:
 
 
 def w3m_dump(page: Path) -> str:
-    done = subprocess.run(["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", str(page)],
-                          check=True, capture_output=True, timeout=60)
+    done = subprocess.run(
+        ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", str(page)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return done.stdout.decode("utf-8")
 
 
 def lynx_dump(page: Path) -> str:
-    done = subprocess.run(["lynx", "-dump", "-display_charset=utf-8", "-assume_charset=utf-8", str(page)],
-                          check=True, capture_output=True, timeout=60)
+    done = subprocess.run(
+        ["lynx", "-dump", "-display_charset=utf-8", "-assume_charset=utf-8", str(page)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return done.stdout.decode("utf-8")
 
 
 # ---------------------------------------------------------------- header-based renderings
+
 
 def header_rows(text: str) -> tuple[list[str], list[tuple[str, str]], list[str]] | None:
     """(lines above, (label, value) rows, lines below) of a page's header block, or None.
@@ -140,8 +197,10 @@ def header_rows(text: str) -> tuple[list[str], list[tuple[str, str]], list[str]]
     if header is None:
         return None
     lines = doc.text.split("\n")
-    rows = [(f.label + (":" if f.style == "colon" else ""), f.value) for f in header.fields if f.value]
-    return lines[:header.first_line], rows, lines[header.last_line + 1:]
+    rows = [
+        (f.label + (":" if f.style == "colon" else ""), f.value) for f in header.fields if f.value
+    ]
+    return lines[: header.first_line], rows, lines[header.last_line + 1 :]
 
 
 def tabbed(text: str) -> str | None:
@@ -166,7 +225,9 @@ def table_pdf(text: str) -> bytes | None:
         return None
     above, rows, below = parts
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=4)
-    head = ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16, spaceAfter=6)
+    head = ParagraphStyle(
+        "head", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16, spaceAfter=6
+    )
     cell = ParagraphStyle("cell", parent=body, spaceAfter=0)
     label = ParagraphStyle("label", parent=cell, fontName="Helvetica-Bold")
 
@@ -179,14 +240,32 @@ def table_pdf(text: str) -> bytes | None:
             out.append(Spacer(1, 4))
         return out
 
-    table = Table([[Paragraph(html.escape(a), label), Paragraph(html.escape(b), cell)] for a, b in rows],
-                  colWidths=[55 * mm, 110 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.lightgrey),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 4)]))
+    table = Table(
+        [[Paragraph(html.escape(a), label), Paragraph(html.escape(b), cell)] for a, b in rows],
+        colWidths=[55 * mm, 110 * mm],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.lightgrey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     buf = io.BytesIO()
-    pdf = SimpleDocTemplate(buf, pagesize=A4, invariant=1, title="ESF project page",
-                            leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=20 * mm)
+    pdf = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        invariant=1,
+        title="ESF project page",
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+    )
     pdf.build([*paras(above, True), table, Spacer(1, 8), *paras(below, False)])
     return buf.getvalue()
 
@@ -220,10 +299,16 @@ def html_markup(text: str, index: int = 0) -> str | None:
     if kind == "dl":
         header = "<dl>" + "".join(f"<dt>{esc(a)}</dt><dd>{esc(b)}</dd>" for a, b in rows) + "</dl>"
     elif kind == "td-table":
-        header = "<table>" + "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>" for a, b in rows) + "</table>"
+        header = (
+            "<table>"
+            + "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>" for a, b in rows)
+            + "</table>"
+        )
     elif kind == "div-rows":
-        header = "".join(f'<div class="row"><div class="l">{esc(a)}</div><div class="v">{esc(b)}</div></div>'
-                         for a, b in rows)
+        header = "".join(
+            f'<div class="row"><div class="l">{esc(a)}</div><div class="v">{esc(b)}</div></div>'
+            for a, b in rows
+        )
     else:
         header = "".join(f"<p><b>{esc(a)}</b> {esc(b)}</p>" for a, b in rows)
 
@@ -232,19 +317,27 @@ def html_markup(text: str, index: int = 0) -> str | None:
         for line in [*lines, ""]:
             stripped = line.strip()
             bullet = re.match(r"^[•❖*-]\s*", stripped)
-            if bullet and stripped[bullet.end():]:
-                items.append(f"<li>{esc(stripped[bullet.end():])}</li>")
+            if bullet and stripped[bullet.end() :]:
+                items.append(f"<li>{esc(stripped[bullet.end() :])}</li>")
                 continue
             if items:
                 out.append("<ul>" + "".join(items) + "</ul>")
                 items = []
             if not stripped:
                 continue
-            tag = "h1" if title and stripped.endswith(title) else "h2" if is_heading(stripped) else "p"
+            tag = (
+                "h1"
+                if title and stripped.endswith(title)
+                else "h2"
+                if is_heading(stripped)
+                else "p"
+            )
             out.append(f"<{tag}>{esc(stripped)}</{tag}>")
         return "\n".join(out)
 
-    return _HTML_PAGE.format(crumb=esc(title), above=blocks(above), header=header, below=blocks(below))
+    return _HTML_PAGE.format(
+        crumb=esc(title), above=blocks(above), header=header, below=blocks(below)
+    )
 
 
 def _groups(lines: list[str]) -> Iterator[list[str]]:
@@ -261,6 +354,7 @@ def _groups(lines: list[str]) -> Iterator[list[str]]:
 
 # ---------------------------------------------------------------- perturbations
 
+
 def perturb(text: str, how: str) -> str:
     """The page with CRLF line ends, no-break spaces, or indented lines (values deeper than labels)."""
     if how == "crlf":
@@ -270,8 +364,10 @@ def perturb(text: str, how: str) -> str:
     if how == "indent":
         parts = header_rows(text)
         values = {v for _, v in parts[1]} if parts else set()
-        return "\n".join(("      " if line.strip() in values else "   ") + line if line.strip() else line
-                         for line in text.split("\n"))
+        return "\n".join(
+            ("      " if line.strip() in values else "   ") + line if line.strip() else line
+            for line in text.split("\n")
+        )
     raise ValueError(how)
 
 
@@ -295,7 +391,9 @@ MAKERS: dict[str, tuple[Callable[[], str | None], Callable]] = {
 }
 
 
-def write(out: Path = OUT, families: tuple[str, ...] = HTML_FAMILIES + TEXT_FAMILIES) -> dict[str, int]:
+def write(
+    out: Path = OUT, families: tuple[str, ...] = HTML_FAMILIES + TEXT_FAMILIES
+) -> dict[str, int]:
     """Write every rendering of every family into out/<family>/; returns the count per family."""
     counts: dict[str, int] = {}
     for family in families:
@@ -308,8 +406,13 @@ def write(out: Path = OUT, families: tuple[str, ...] = HTML_FAMILIES + TEXT_FAMI
             items = [(name, make(page)) for name, page in html_sources()]
         else:
             make = {"table-pdf": table_pdf, "tabbed": tabbed, "html-markup": html_markup}[family]
-            args = [(name, p.read_text(encoding="utf-8"), k) for k, (name, p) in enumerate(txt_sources())]
-            items = [(name, make(t, k) if family == "html-markup" else make(t)) for name, t, k in args]
+            args = [
+                (name, p.read_text(encoding="utf-8"), k)
+                for k, (name, p) in enumerate(txt_sources())
+            ]
+            items = [
+                (name, make(t, k) if family == "html-markup" else make(t)) for name, t, k in args
+            ]
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.iterdir():
             old.unlink()
@@ -331,15 +434,26 @@ def record_fields(gold: dict) -> dict[str, object]:
     fields: dict[str, object] = {k: gold.get(k) for k in HEADER_FIELDS}
     fields.update({f"extra.{k}": v for k, v in gold.get("extra", {}).items()})
     fields["municipalities"] = gold.get("municipalities")
-    fields["goals"] = [(g["value"], g.get("value_max"), g["unit"], g["what"], g["source"],
-                        " ".join(g["quote"].split())) for g in gold.get("goals", [])]
+    fields["goals"] = [
+        (
+            g["value"],
+            g.get("value_max"),
+            g["unit"],
+            g["what"],
+            g["source"],
+            " ".join(g["quote"].split()),
+        )
+        for g in gold.get("goals", [])
+    ]
     return fields
 
 
 def compare(want: dict, got: dict) -> tuple[int, int, list[str]]:
     """(fields equal, fields compared, names of those that differ) between two gold-shaped records."""
     a, b = record_fields(want), record_fields(got)
-    names = sorted(n for n in set(a) | set(b) if n == "kind" or a.get(n) or b.get(n))  # set on either side
+    names = sorted(
+        n for n in set(a) | set(b) if n == "kind" or a.get(n) or b.get(n)
+    )  # set on either side
     differ = [n for n in names if a.get(n) != b.get(n)]
     return len(names) - len(differ), len(names), differ
 
@@ -388,14 +502,18 @@ def measure(out: Path = OUT, verbose: bool = False) -> list[tuple[str, int, int,
 def table(rows: list[tuple[str, int, int, int, int]]) -> str:
     lines = ["| rendering | records equal to the .txt's | fields equal |", "|---|---|---|"]
     for family, req, rn, feq, fn in rows:
-        lines.append(f"| {family} | {req}/{rn} ({100 * req / rn:.0f} %) | {100 * feq / fn:.1f} % ({feq}/{fn}) |")
+        lines.append(
+            f"| {family} | {req}/{rn} ({100 * req / rn:.0f} %) | {100 * feq / fn:.1f} % ({feq}/{fn}) |"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--measure", action="store_true", help="measure the written renderings instead")
-    ap.add_argument("--verbose", action="store_true", help="with --measure: name the fields that differ")
+    ap.add_argument(
+        "--verbose", action="store_true", help="with --measure: name the fields that differ"
+    )
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--family", action="append", help="only these families (repeatable)")
     args = ap.parse_args()

@@ -21,11 +21,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from esfparse.review import write_review
+from esfparse.review import write_review  # noqa: E402 (after the sys.path line)
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
 
 
 def chromium() -> str:
@@ -41,15 +49,23 @@ def screenshot(document: Path, out: Path, size: str = "1280,900") -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="esfparse-review-") as tmp:
         page = write_review(document, Path(tmp) / "review.html")
-        cmd = [chromium(), *FLAGS, f"--user-data-dir={Path(tmp) / 'profile'}",
-               f"--screenshot={out.resolve()}", f"--window-size={size}", page.resolve().as_uri()]
+        cmd = [
+            chromium(),
+            *FLAGS,
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            f"--screenshot={out.resolve()}",
+            f"--window-size={size}",
+            page.resolve().as_uri(),
+        ]
         subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("document", nargs="?", default="corpus/raw/dev06.txt", help="relative to the repository")
+    parser.add_argument(
+        "document", nargs="?", default="corpus/raw/dev06.txt", help="relative to the repository"
+    )
     parser.add_argument("--out", default="docs/screenshots/review.png")
     args = parser.parse_args()
     os.chdir(ROOT)  # the page shows the document's path: keep it relative

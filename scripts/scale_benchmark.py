@@ -42,8 +42,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "corpus" / d for d in ("raw", "real/raw", "heldout/raw")]
 # Values for the parameters of the canned queries (every other parameter is left empty: "all").
 PARAMS = {"municipality": "Krokom", "q": "ungdom"}
-PAGES = ["/", "/{db}", "/{db}/projects", "/{db}/projects?_search=ungdom", "/{db}/documents", "/{db}/sections",
-         "/{db}/project_places", "/{db}/organisation_entities", "/{db}/problems"]
+PAGES = [
+    "/",
+    "/{db}",
+    "/{db}/projects",
+    "/{db}/projects?_search=ungdom",
+    "/{db}/documents",
+    "/{db}/sections",
+    "/{db}/project_places",
+    "/{db}/organisation_entities",
+    "/{db}/problems",
+]
 PER_FOLDER = 1000
 
 
@@ -104,7 +113,9 @@ class PeakMemory(threading.Thread):
     def run(self) -> None:
         while not self.done:
             self.main_kb = max(self.main_kb, self._status(self.pid, "VmHWM"))
-            self.tree_kb = max(self.tree_kb, sum(self._status(p, "VmRSS") for p in self._tree(self.pid)))
+            self.tree_kb = max(
+                self.tree_kb, sum(self._status(p, "VmRSS") for p in self._tree(self.pid))
+            )
             try:  # utime + stime of the main process (the single writer), fields 14 and 15 of /proc/PID/stat
                 fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
                 self.main_cpu = (int(fields[11]) + int(fields[12])) / self.tick
@@ -119,7 +130,9 @@ def ingest(folder: Path, db: Path, workers: int | None) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "esfparse", "ingest", str(folder), "--db", str(db), "-q", "--json"]
     cmd += ["--workers", str(workers)] if workers else []
     start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     peak = PeakMemory(proc.pid)
     peak.start()
     out, _ = proc.communicate()
@@ -128,15 +141,22 @@ def ingest(folder: Path, db: Path, workers: int | None) -> dict[str, Any]:
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     peak.done = True
     summary = json.loads(out) if out.strip() else {}
-    return {"seconds": round(seconds, 1), "exit": proc.returncode, "ingested": summary.get("ingested"),
-            "projects": summary.get("projects"), "peak_main_mb": round(peak.main_kb / 1024),
-            "peak_tree_mb": round(peak.tree_kb / 1024), "main_cpu_seconds": round(peak.main_cpu, 1),
-            "cpu_seconds": round(cpu, 1),
-            "load_average": os.getloadavg()[0]}
+    return {
+        "seconds": round(seconds, 1),
+        "exit": proc.returncode,
+        "ingested": summary.get("ingested"),
+        "projects": summary.get("projects"),
+        "peak_main_mb": round(peak.main_kb / 1024),
+        "peak_tree_mb": round(peak.tree_kb / 1024),
+        "main_cpu_seconds": round(peak.main_cpu, 1),
+        "cpu_seconds": round(cpu, 1),
+        "load_average": os.getloadavg()[0],
+    }
 
 
 def _timed(ds: Any, path: str, repeat: int) -> dict[str, Any]:
     """Median wall ms of `repeat` GETs (after one warm-up), the status and whether SQL was interrupted."""
+
     async def one() -> tuple[float, Any]:
         start = time.perf_counter()
         response = await ds.client.get(path)
@@ -148,8 +168,11 @@ def _timed(ds: Any, path: str, repeat: int) -> dict[str, Any]:
 
     times = asyncio.run(run())
     last = times[-1][1]
-    return {"ms": round(statistics.median(t for t, _ in times)), "status": last.status_code,
-            "interrupted": "interrupted" in last.text.lower()}
+    return {
+        "ms": round(statistics.median(t for t, _ in times)),
+        "status": last.status_code,
+        "interrupted": "interrupted" in last.text.lower(),
+    }
 
 
 def time_queries(db: Path, repeat: int) -> dict[str, Any]:
@@ -164,7 +187,9 @@ def time_queries(db: Path, repeat: int) -> dict[str, Any]:
     out: dict[str, Any] = {"queries": {}, "pages": {}}
     for query, body in spec["queries"].items():
         sql = "\n".join(body["sql"]) if isinstance(body["sql"], list) else body["sql"]
-        args = "".join(f"&{p}={PARAMS.get(p, '')}" for p in dict.fromkeys(re.findall(r":(\w+)", sql)))
+        args = "".join(
+            f"&{p}={PARAMS.get(p, '')}" for p in dict.fromkeys(re.findall(r":(\w+)", sql))
+        )
         out["queries"][query] = _timed(ds, f"/{name}/{query}.json?_shape=array{args}", repeat)
     for page in PAGES:
         out["pages"][page.format(db=name)] = _timed(ds, page.format(db=name), repeat)
@@ -176,8 +201,12 @@ def time_queries(db: Path, repeat: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("n", type=int, help="number of documents")
-    parser.add_argument("--work", type=Path, help="folder for documents and database (default: a temporary one)")
-    parser.add_argument("--reuse", type=Path, help="a --work folder of an earlier run: only time the queries")
+    parser.add_argument(
+        "--work", type=Path, help="folder for documents and database (default: a temporary one)"
+    )
+    parser.add_argument(
+        "--reuse", type=Path, help="a --work folder of an earlier run: only time the queries"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the documents and database")
     parser.add_argument("--workers", type=int)
     parser.add_argument("--repeat", type=int, default=3)
@@ -192,7 +221,9 @@ def main() -> None:
             result["text_bytes"] = make_documents(args.n, work / "docs")
             result["ingest"] = ingest(work / "docs", db, args.workers)
             result["ingest"]["ms_per_doc"] = round(result["ingest"]["seconds"] * 1000 / args.n, 2)
-            result["ingest"]["cpu_ms_per_doc"] = round(result["ingest"]["cpu_seconds"] * 1000 / args.n, 2)
+            result["ingest"]["cpu_ms_per_doc"] = round(
+                result["ingest"]["cpu_seconds"] * 1000 / args.n, 2
+            )
         result["db_bytes_per_doc"] = round(db.stat().st_size / args.n)
         result.update(time_queries(db, args.repeat))
     finally:

@@ -9,7 +9,6 @@ time), so that other processes on the machine do not count; each cell is the bes
 
 from __future__ import annotations
 
-import itertools
 import random
 import sys
 import time
@@ -21,12 +20,68 @@ from esfparse.parallel import warm_up
 from esfparse.pipeline import extract_document
 from esfparse.readers.text import document_from_text
 
-GIVEN = ["Anna", "Erik", "Lena", "Per", "Karin", "Lars", "Maria", "Johan", "Eva", "Anders", "Sara", "Nils"]
-SURNAMES = ["Karlsson", "Svensson", "Lindqvist", "Berg", "Holm", "Ek", "Nyström", "Sandberg", "Lund", "Åberg"]
-PLACE_WORDS = ["Norra", "Södra", "Stora", "Gamla", "Nya", "Västra", "Östra", "Lilla", "Berga", "Dalen", "Sjö",
-               "Krokom", "Strömsund", "Åre", "Berg", "Härjedalen", "Bräcke", "Ragunda", "Östersund", "Falun"]
-LABELS = ["Projektägare", "Kontaktperson", "E-post", "Telefon", "Beviljat ESF-stöd", "Total projektbudget",
-          "Projektperiod", "Region", "Programområde", "Diarienummer", "Fas", "Utlysning"]
+GIVEN = [
+    "Anna",
+    "Erik",
+    "Lena",
+    "Per",
+    "Karin",
+    "Lars",
+    "Maria",
+    "Johan",
+    "Eva",
+    "Anders",
+    "Sara",
+    "Nils",
+]
+SURNAMES = [
+    "Karlsson",
+    "Svensson",
+    "Lindqvist",
+    "Berg",
+    "Holm",
+    "Ek",
+    "Nyström",
+    "Sandberg",
+    "Lund",
+    "Åberg",
+]
+PLACE_WORDS = [
+    "Norra",
+    "Södra",
+    "Stora",
+    "Gamla",
+    "Nya",
+    "Västra",
+    "Östra",
+    "Lilla",
+    "Berga",
+    "Dalen",
+    "Sjö",
+    "Krokom",
+    "Strömsund",
+    "Åre",
+    "Berg",
+    "Härjedalen",
+    "Bräcke",
+    "Ragunda",
+    "Östersund",
+    "Falun",
+]
+LABELS = [
+    "Projektägare",
+    "Kontaktperson",
+    "E-post",
+    "Telefon",
+    "Beviljat ESF-stöd",
+    "Total projektbudget",
+    "Projektperiod",
+    "Region",
+    "Programområde",
+    "Diarienummer",
+    "Fas",
+    "Utlysning",
+]
 
 
 def grow(piece, n: int, seed: int) -> str:
@@ -39,15 +94,33 @@ def grow(piece, n: int, seed: int) -> str:
 
 
 ROWS = [
-    ("people finder on lines of capitalised words", find_people,
-     lambda n: grow(lambda r: f"{r.choice(GIVEN)} {r.choice(SURNAMES)}\n", n, 1)),
-    ("whole pipeline on stacked header-label lines", lambda t: extract_document(document_from_text(t)),
-     lambda n: grow(lambda r: r.choice(LABELS) + "\n", n, 2)),
-    ("whole pipeline on `Label: value` lines", lambda t: extract_document(document_from_text(t)),
-     lambda n: ("Projektägare: Krokoms kommun\n" * (n // 29 + 1))[:n]),
-    ("goal number explanation on `12%` repeated", explain_numbers, lambda n: ("12%" * (n // 3 + 1))[:n]),
-    ("municipality finder on capitalised words", find_municipalities,
-     lambda n: grow(lambda r: r.choice(PLACE_WORDS) + r.choice([" ", " ", " ", "\n", ", "]), n, 4)),
+    (
+        "people finder on lines of capitalised words",
+        find_people,
+        lambda n: grow(lambda r: f"{r.choice(GIVEN)} {r.choice(SURNAMES)}\n", n, 1),
+    ),
+    (
+        "whole pipeline on stacked header-label lines",
+        lambda t: extract_document(document_from_text(t)),
+        lambda n: grow(lambda r: r.choice(LABELS) + "\n", n, 2),
+    ),
+    (
+        "whole pipeline on `Label: value` lines",
+        lambda t: extract_document(document_from_text(t)),
+        lambda n: ("Projektägare: Krokoms kommun\n" * (n // 29 + 1))[:n],
+    ),
+    (
+        "goal number explanation on `12%` repeated",
+        explain_numbers,
+        lambda n: ("12%" * (n // 3 + 1))[:n],
+    ),
+    (
+        "municipality finder on capitalised words",
+        find_municipalities,
+        lambda n: grow(
+            lambda r: r.choice(PLACE_WORDS) + r.choice([" ", " ", " ", "\n", ", "]), n, 4
+        ),
+    ),
 ]
 SIZES = [(10_000, "10 KB"), (100_000, "100 KB"), (1_000_000, "1 MB")]
 

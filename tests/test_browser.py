@@ -11,6 +11,7 @@ screenshots elsewhere. Skipped only when no chromium binary is found.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import io
 import json
@@ -22,8 +23,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -33,9 +35,14 @@ from .conftest import RAW, ROOT
 
 pytest.importorskip("datasette", reason="datasette is in the `serve`/`test` extras")
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install chromium)")
+CHROMIUM = (
+    shutil.which("chromium")
+    or shutil.which("chromium-browser")
+    or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium binary (apt-get install chromium)"
+)
 SHOTS = Path(os.environ.get("ESFPARSE_SCREENSHOTS", ROOT / "docs" / "screenshots"))
 WIDTH, HEIGHT = 1280, 860
 
@@ -56,21 +63,45 @@ class Browser:
             os.dup2(ends[1], 4)
 
         self.proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--hide-scrollbars", f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=wire, close_fds=False)
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=wire,
+            close_fds=False,
+        )
         for fd in ends:
             os.close(fd)
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
         self._id = 0
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"
+        ]
         self.call("Page.enable", session=True)
-        self.call("Emulation.setDeviceMetricsOverride", session=True, width=WIDTH, height=HEIGHT,
-                  deviceScaleFactor=1, mobile=False)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session=True,
+            width=WIDTH,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
 
     def _read(self, timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -85,7 +116,9 @@ class Browser:
         message, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(message)
 
-    def call(self, method: str, session: bool = False, timeout: float = 30, **params: Any) -> dict[str, Any]:
+    def call(
+        self, method: str, session: bool = False, timeout: float = 30, **params: Any
+    ) -> dict[str, Any]:
         self._id += 1
         message: dict[str, Any] = {"id": self._id, "method": method, "params": params}
         if session:
@@ -113,8 +146,13 @@ class Browser:
         self._wait_load()
 
     def js(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True,
-                           awaitPromise=True)
+        result = self.call(
+            "Runtime.evaluate",
+            session=True,
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=True,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -136,23 +174,30 @@ class Browser:
 
     def screenshot(self, name: str, selector: str, whole: bool = False) -> Path:
         """Save docs/screenshots/<name>.png: the element `selector` (whole) or a window's height from its top."""
-        box = self.js(f"(() => {{ const el = document.querySelector({json.dumps(selector)});"
-                      " const r = el.getBoundingClientRect();"
-                      " return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; })()")
+        box = self.js(
+            f"(() => {{ const el = document.querySelector({json.dumps(selector)});"
+            " const r = el.getBoundingClientRect();"
+            " return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; })()"
+        )
         if not whole:
             box = {"x": 0, "y": max(box["y"] - 10, 0), "width": WIDTH, "height": HEIGHT}
-        data = base64.b64decode(self.call("Page.captureScreenshot", session=True, format="png",
-                                          clip={**box, "scale": 1}, captureBeyondViewport=True)["data"])
+        data = base64.b64decode(
+            self.call(
+                "Page.captureScreenshot",
+                session=True,
+                format="png",
+                clip={**box, "scale": 1},
+                captureBeyondViewport=True,
+            )["data"]
+        )
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
         path.write_bytes(_small_png(data))
         return path
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.call("Browser.close", timeout=5)
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -168,7 +213,11 @@ def _small_png(data: bytes) -> bytes:
         from PIL import Image
     except ImportError:
         return data
-    image = Image.open(io.BytesIO(data)).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    image = (
+        Image.open(io.BytesIO(data))
+        .convert("RGB")
+        .quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    )
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -183,10 +232,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`esfparse serve` on the ingested corpus/raw and corpus/examples, on a free localhost port."""
+    import sqlite_utils
+
     from esfparse.entities import rebuild_entities
     from esfparse.serve import ensure_views
-
-    import sqlite_utils
 
     db_path = tmp_path_factory.mktemp("browser") / "esfparse.db"
     files = [*sorted(RAW.glob("*.txt")), *sorted((RAW.parent / "examples").glob("*.txt"))]
@@ -198,8 +247,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = db_path.with_suffix(".log")
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "esfparse", "serve", str(db_path), "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "esfparse", "serve", str(db_path), "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -246,11 +299,15 @@ def test_projects_table(server: str, browser: Browser) -> None:
 
 def test_search(server: str, browser: Browser) -> None:
     browser.goto(f"{server}/esfparse/projects")
-    browser.follow("(() => { const box = document.querySelector('input[name=_search]');"
-                   " box.value = 'Galaxhopen'; box.form.requestSubmit(); })()")
+    browser.follow(
+        "(() => { const box = document.querySelector('input[name=_search]');"
+        " box.value = 'Galaxhopen'; box.form.requestSubmit(); })()"
+    )
     assert "_search=Galaxhopen" in browser.js("location.search")
-    titles = browser.js("[...document.querySelectorAll('table.rows-and-columns td.col-title')]"
-                        ".map(td => td.textContent.trim())")
+    titles = browser.js(
+        "[...document.querySelectorAll('table.rows-and-columns td.col-title')]"
+        ".map(td => td.textContent.trim())"
+    )
     assert titles == ["Galaxhopen"]
     browser.screenshot("search", "h3")
 
@@ -258,13 +315,19 @@ def test_search(server: str, browser: Browser) -> None:
 def test_stem_search_finds_inflected_forms_ranked(server: str, browser: Browser) -> None:
     """`ungdom` occurs nowhere in corpus/raw as written; the canned search finds `ungdomar`, best first."""
     browser.goto(f"{server}/esfparse/search_projects")
-    browser.follow("(() => { const box = document.querySelector('input[name=q]');"
-                   " box.value = 'ungdom'; box.form.requestSubmit(); })()")
+    browser.follow(
+        "(() => { const box = document.querySelector('input[name=q]');"
+        " box.value = 'ungdom'; box.form.requestSubmit(); })()"
+    )
     assert "q=ungdom" in browser.js("location.search")
-    scores = browser.js("[...document.querySelectorAll('table.rows-and-columns td.col-score')]"
-                        ".map(td => parseFloat(td.textContent))")
+    scores = browser.js(
+        "[...document.querySelectorAll('table.rows-and-columns td.col-score')]"
+        ".map(td => parseFloat(td.textContent))"
+    )
     assert len(scores) >= 2 and scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
-    marked = browser.js("[...document.querySelectorAll('td.col-snippet mark')].map(m => m.textContent.toLowerCase())")
+    marked = browser.js(
+        "[...document.querySelectorAll('td.col-snippet mark')].map(m => m.textContent.toLowerCase())"
+    )
     assert marked and all(m.startswith("ungdom") for m in marked) and "ungdom" not in marked
     browser.screenshot("stem-search", "table.rows-and-columns")
 
@@ -273,11 +336,14 @@ def test_facet(server: str, browser: Browser) -> None:
     browser.goto(f"{server}/esfparse/projects")
     label, count = browser.js(
         "(() => { const li = document.querySelector('.facet-info[data-column=region] li');"
-        " const a = li.querySelector('a'); return [a.textContent.trim(), li.textContent]; })()")
+        " const a = li.querySelector('a'); return [a.textContent.trim(), li.textContent]; })()"
+    )
     browser.follow("document.querySelector('.facet-info[data-column=region] li a').click()")
     assert "region=" in browser.js("location.search")
-    shown = browser.js("[...document.querySelectorAll('table.rows-and-columns td.col-region')]"
-                       ".map(td => td.textContent.trim())")
+    shown = browser.js(
+        "[...document.querySelectorAll('table.rows-and-columns td.col-region')]"
+        ".map(td => td.textContent.trim())"
+    )
     assert shown and set(shown) == {label}
     assert str(len(shown)) in count  # the facet's count is the number of rows it leads to
     browser.screenshot("facet", "h3")
@@ -295,7 +361,9 @@ def test_map(server: str, browser: Browser) -> None:
 
 def test_review_link(server: str, browser: Browser) -> None:
     browser.goto(f"{server}/esfparse/documents?title=Galaxhopen")
-    href = browser.js("document.querySelector('td.col-path a.esfparse-review').getAttribute('href')")
+    href = browser.js(
+        "document.querySelector('td.col-path a.esfparse-review').getAttribute('href')"
+    )
     assert href.startswith("/-/review/")
     browser.follow("document.querySelector('td.col-path a.esfparse-review').click()")
     assert browser.js("location.pathname") == href
@@ -307,13 +375,18 @@ def test_promised_vs_achieved(server: str, browser: Browser) -> None:
     """A project page's goals beside the results of the final report linked to it, with the link's evidence."""
     browser.goto(f"{server}/esfparse/promised_vs_achieved")
     assert browser.js("document.querySelector('h1').textContent").strip() == "Promised vs achieved"
-    rows = browser.js("[...document.querySelectorAll('table.rows-and-columns tbody tr')].map(tr => "
-                      "Object.fromEntries([...tr.querySelectorAll('td')].map(td => "
-                      "[td.className.replace('col-', '').split(' ')[0], td.textContent.trim()])))")
+    rows = browser.js(
+        "[...document.querySelectorAll('table.rows-and-columns tbody tr')].map(tr => "
+        "Object.fromEntries([...tr.querySelectorAll('td')].map(td => "
+        "[td.className.replace('col-', '').split(' ')[0], td.textContent.trim()])))"
+    )
     pairs = [r for r in rows if r.get("promised") and r.get("achieved")]
     assert pairs, rows
     navigator = [r for r in pairs if r["project"] == "Navigator"]
     assert {(float(r["promised"]), float(r["achieved"])) for r in navigator} >= {(135.0, 142.0)}
-    assert all(r["link_method"] == "name_key" and "identity key name:navigator" in r["link_evidence"] for r in navigator)
+    assert all(
+        r["link_method"] == "name_key" and "identity key name:navigator" in r["link_evidence"]
+        for r in navigator
+    )
     assert {r["link_method"] for r in pairs} >= {"name_key", "case_number"}
     browser.screenshot("promised-vs-achieved", "table.rows-and-columns")

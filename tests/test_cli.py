@@ -14,7 +14,7 @@ from esfparse.cli import cli
 from .conftest import GOLD, RAW
 
 
-def run(*args: str) -> "object":
+def run(*args: str) -> object:
     return CliRunner().invoke(cli, list(args), obj={}, catch_exceptions=False)
 
 
@@ -28,7 +28,9 @@ def test_every_command_has_help() -> None:
 def test_ingest_reports_bad_file_and_goes_on(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "good.txt").write_text((RAW / "dev05.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "good.txt").write_text(
+        (RAW / "dev05.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (folder / "empty.txt").write_text("   \n", encoding="utf-8")
     db = tmp_path / "x.db"
     result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db), "-q"], obj={})
@@ -37,7 +39,9 @@ def test_ingest_reports_bad_file_and_goes_on(tmp_path: Path) -> None:
     assert errors == [f"error: {folder / 'empty.txt'}: empty file (only whitespace)"]
     rows = sqlite_utils.Database(str(db))
     assert rows["projects"].count == 1
-    assert [r["code"] for r in rows["problems"].rows_where("document_id is null")] == ["read.unreadable"]
+    assert [r["code"] for r in rows["problems"].rows_where("document_id is null")] == [
+        "read.unreadable"
+    ]
 
 
 def test_ingest_json_summary(tmp_path: Path) -> None:
@@ -50,7 +54,15 @@ def test_extract_gold_format_equals_gold_header() -> None:
     result = run("extract", str(RAW / "dev04.txt"), "--format", "gold")
     got = json.loads(result.stdout)
     gold = json.loads((GOLD / "dev04.json").read_text(encoding="utf-8"))
-    for key in ("title", "owner", "esf_grant_sek", "total_budget_sek", "period_start", "period_end", "region"):
+    for key in (
+        "title",
+        "owner",
+        "esf_grant_sek",
+        "total_budget_sek",
+        "period_start",
+        "period_end",
+        "region",
+    ):
         assert got[key] == gold[key], key
 
 

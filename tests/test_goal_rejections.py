@@ -16,59 +16,190 @@ PAGE, TALK = "project_page", "presentation"
 REJECTIONS = [
     # years and year ranges
     ("year-since", "Sedan 2015 har antalet obesatta tjänster ökat.", PAGE, None, 2015, "year"),
-    ("year-in-goal-sentence", "Under 2021 ska fyra språkombud utbildas på varje arbetsplats.", PAGE, None, 2021, "year"),
-    ("year-range-mellan-och", "Många kommer att utförsäkras från sjukförsäkringen mellan 2010 och 2012.", PAGE, None,
-     2010, "year range"),
-    ("year-range-after-antal", "Ett stort antal individer kommer att utförsäkras mellan 2010 och 2012.", PAGE, None,
-     2010, "year range"),
-    ("year-range-dash", "Projektet bygger på erfarenheter från förstudien 2018–2019.", PAGE, "Målsättning", 2018,
-     "year range"),
-    ("years-english-between", "Unemployment rose sharply between 2019 and 2022 in the county.", PAGE, None, 2022,
-     "year"),
+    (
+        "year-in-goal-sentence",
+        "Under 2021 ska fyra språkombud utbildas på varje arbetsplats.",
+        PAGE,
+        None,
+        2021,
+        "year",
+    ),
+    (
+        "year-range-mellan-och",
+        "Många kommer att utförsäkras från sjukförsäkringen mellan 2010 och 2012.",
+        PAGE,
+        None,
+        2010,
+        "year range",
+    ),
+    (
+        "year-range-after-antal",
+        "Ett stort antal individer kommer att utförsäkras mellan 2010 och 2012.",
+        PAGE,
+        None,
+        2010,
+        "year range",
+    ),
+    (
+        "year-range-dash",
+        "Projektet bygger på erfarenheter från förstudien 2018–2019.",
+        PAGE,
+        "Målsättning",
+        2018,
+        "year range",
+    ),
+    (
+        "years-english-between",
+        "Unemployment rose sharply between 2019 and 2022 in the county.",
+        PAGE,
+        None,
+        2022,
+        "year",
+    ),
     # dates
-    ("date-day-month", "Den 1 juli 2008 infördes nya regler i sjukförsäkringen.", PAGE, None, 1, "date"),
+    (
+        "date-day-month",
+        "Den 1 juli 2008 infördes nya regler i sjukförsäkringen.",
+        PAGE,
+        None,
+        1,
+        "date",
+    ),
     ("date-english", "Start date: 2 January 2024", PAGE, None, 2, "date"),
     # list, slide and section numbers
-    ("list-number", "1. Kartlägga kompetensen hos alla medarbetare.", PAGE, "Målsättning", 1, "list marker"),
-    ("list-number-paren", "2) Erbjuda validering och utbildning.", PAGE, "Målsättning", 2, "list marker"),
+    (
+        "list-number",
+        "1. Kartlägga kompetensen hos alla medarbetare.",
+        PAGE,
+        "Målsättning",
+        1,
+        "list marker",
+    ),
+    (
+        "list-number-paren",
+        "2) Erbjuda validering och utbildning.",
+        PAGE,
+        "Målsättning",
+        2,
+        "list marker",
+    ),
     ("step-label", "Steg 3 innebär att deltagaren ska matchas mot arbete.", PAGE, None, 3, "label"),
     ("slide-counter", "1 / 11", TALK, None, 1, "nothing counted"),
     ("section-number", "3.2 Målgrupp och deltagare", PAGE, None, 3, "section number"),
     # money, durations, ages
-    ("money-kronor", "Projektet ska använda 2 miljoner kronor till utbildning.", PAGE, None, 2, "money"),
-    ("duration-weeks", "Deltagandet pågår normalt i 12 veckor.", PAGE, "Målsättning", 12, "duration"),
+    (
+        "money-kronor",
+        "Projektet ska använda 2 miljoner kronor till utbildning.",
+        PAGE,
+        None,
+        2,
+        "money",
+    ),
+    (
+        "duration-weeks",
+        "Deltagandet pågår normalt i 12 veckor.",
+        PAGE,
+        "Målsättning",
+        12,
+        "duration",
+    ),
     ("duration-years", "Många har varit utan arbete i mer än fem år.", TALK, None, 5, "duration"),
     ("age-range", "Projektet riktar sig till unga 16–29 år i Kalix.", PAGE, None, 16, "age"),
     # context statistics
-    ("context-unemployment", "Arbetslösheten i kommunen är 9,3 % och bland unga ännu högre.", PAGE, "Målsättning", 9.3,
-     "context statistic"),
-    ("context-existential", "I dag finns det omkring 90 000 arbetslösa i Sverige.", TALK, None, 90000,
-     "context statistic"),
-    ("context-according-to", "Enligt Socialstyrelsen behöver 2 400 undersköterskor rekryteras i länet.", TALK, None,
-     2400, "context statistic"),
-    ("context-no-goal-cue", "Sjukfrånvaron i äldreomsorgen var 9,8 % år 2019.", PAGE, None, 9.8, "no goal cue"),
+    (
+        "context-unemployment",
+        "Arbetslösheten i kommunen är 9,3 % och bland unga ännu högre.",
+        PAGE,
+        "Målsättning",
+        9.3,
+        "context statistic",
+    ),
+    (
+        "context-existential",
+        "I dag finns det omkring 90 000 arbetslösa i Sverige.",
+        TALK,
+        None,
+        90000,
+        "context statistic",
+    ),
+    (
+        "context-according-to",
+        "Enligt Socialstyrelsen behöver 2 400 undersköterskor rekryteras i länet.",
+        TALK,
+        None,
+        2400,
+        "context statistic",
+    ),
+    (
+        "context-no-goal-cue",
+        "Sjukfrånvaron i äldreomsorgen var 9,8 % år 2019.",
+        PAGE,
+        None,
+        9.8,
+        "no goal cue",
+    ),
     # set-up: staff, organisations and places taking part, structure
     ("staff-coaches", "Personalstyrkan består av fyra coacher.", PAGE, None, 4, "staff"),
-    ("staff-employees-english", "The Swedish ESF Council has 120 employees in eight regional units.", TALK, None, 120,
-     "staff"),
-    ("setup-regions-english", "Each of the eight regions has a joint Structural Fund partnership.", TALK, None, 8,
-     "set-up"),
-    ("setup-cooperating-municipalities", "The project strengthens the staff in the four cooperating municipalities "
-     "of Borlänge, Falun, Gagnef and Säter.", PAGE, None, 4, "set-up"),
+    (
+        "staff-employees-english",
+        "The Swedish ESF Council has 120 employees in eight regional units.",
+        TALK,
+        None,
+        120,
+        "staff",
+    ),
+    (
+        "setup-regions-english",
+        "Each of the eight regions has a joint Structural Fund partnership.",
+        TALK,
+        None,
+        8,
+        "set-up",
+    ),
+    (
+        "setup-cooperating-municipalities",
+        "The project strengthens the staff in the four cooperating municipalities "
+        "of Borlänge, Falun, Gagnef and Säter.",
+        PAGE,
+        None,
+        4,
+        "set-up",
+    ),
     ("setup-deltar-gor", "Deltar gör 12 kommuner i länet.", PAGE, "Målsättning", 12, "set-up"),
-    ("structure-main-efforts", "Två huvudsakliga insatser kommer att löpa som en röd tråd genom hela projektet.", PAGE,
-     None, 2, "project structure"),
+    (
+        "structure-main-efforts",
+        "Två huvudsakliga insatser kommer att löpa som en röd tråd genom hela projektet.",
+        PAGE,
+        None,
+        2,
+        "project structure",
+    ),
     # shares that describe who the participants are
-    ("gender-split-english", "The target group consists of about 70% women and is a heterogeneous group.", PAGE, None,
-     70, "gender split"),
-    ("composition-share", "Andelen kvinnor bland deltagarna beräknas bli 40 %.", PAGE, "Målsättning", 40,
-     "composition share"),
+    (
+        "gender-split-english",
+        "The target group consists of about 70% women and is a heterogeneous group.",
+        PAGE,
+        None,
+        70,
+        "gender split",
+    ),
+    (
+        "composition-share",
+        "Andelen kvinnor bland deltagarna beräknas bli 40 %.",
+        PAGE,
+        "Målsättning",
+        40,
+        "composition share",
+    ),
 ]
 
 
-@pytest.mark.parametrize("text,genre,section,value,reason", [r[1:] for r in REJECTIONS],
-                         ids=[r[0] for r in REJECTIONS])
-def test_rejection_reason(text: str, genre: str, section: str | None, value: float, reason: str) -> None:
+@pytest.mark.parametrize(
+    "text,genre,section,value,reason", [r[1:] for r in REJECTIONS], ids=[r[0] for r in REJECTIONS]
+)
+def test_rejection_reason(
+    text: str, genre: str, section: str | None, value: float, reason: str
+) -> None:
     if reason == "section number":  # never read as a number at all
         assert explain_numbers(text, section=section, genre=genre) == []
         return
@@ -77,13 +208,36 @@ def test_rejection_reason(text: str, genre: str, section: str | None, value: flo
     assert value not in [g.value for g in find_goals(text, section=section, genre=genre)]
 
 
-@pytest.mark.parametrize("text,genre,value", [
-    pytest.param("Minst 120 medarbetare ska under projekttiden genomgå en validering.", PAGE, 120,
-                 id="employees-as-participants-stay"),
-    pytest.param("Projektet har nått 400 jobbspår i 200 kommuner.", TALK, 200, id="reach-after-a-result-stays"),
-    pytest.param("Projektets mål är att 300 personer ska delta fram till projektslutet 2025.", TALK, 300,
-                 id="target-beside-a-year-stays"),
-    pytest.param("Målet är att 2000–2500 deltagare ska nås.", PAGE, 2000, id="count-range-is-no-year-range"),
-])
+@pytest.mark.parametrize(
+    "text,genre,value",
+    [
+        pytest.param(
+            "Minst 120 medarbetare ska under projekttiden genomgå en validering.",
+            PAGE,
+            120,
+            id="employees-as-participants-stay",
+        ),
+        pytest.param(
+            "Projektet har nått 400 jobbspår i 200 kommuner.",
+            TALK,
+            200,
+            id="reach-after-a-result-stays",
+        ),
+        pytest.param(
+            "Projektets mål är att 300 personer ska delta fram till projektslutet 2025.",
+            TALK,
+            300,
+            id="target-beside-a-year-stays",
+        ),
+        pytest.param(
+            "Målet är att 2000–2500 deltagare ska nås.",
+            PAGE,
+            2000,
+            id="count-range-is-no-year-range",
+        ),
+    ],
+)
 def test_rules_leave_goals_alone(text: str, genre: str, value: float) -> None:
-    assert value in [g.value for g in find_goals(text, genre=genre)], explain_numbers(text, genre=genre)
+    assert value in [g.value for g in find_goals(text, genre=genre)], explain_numbers(
+        text, genre=genre
+    )

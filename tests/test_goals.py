@@ -927,7 +927,8 @@ def test_sentences_join_wrapped_lines_but_not_abbreviations() -> None:
     ]
 
 
-PIECES = list("abcdefghijklmnopqrstuvwxyzåäöABÅÄÖ0123456789 \u00a0\n\t.,:;%()–-•") + [
+PIECES = [
+    *list("abcdefghijklmnopqrstuvwxyzåäöABÅÄÖ0123456789 \xa0\n\t.,:;%()–-•"),
     "ska ",
     "mål ",
     "deltagare ",

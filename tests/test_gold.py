@@ -65,12 +65,17 @@ def test_all_layout_floors(predictions: dict[str, dict]) -> None:
 def test_error_report_groups_errors_by_field_with_their_sentence() -> None:
     text = "Intro. Projektet drivs tillsammans med Skolverket och 39 folkhögskolor. Slut."
     gold = {"partners": ["Skolverket", "Folkbildningsrådet"], "goals": []}
-    pred = {"partners": ["Skolverket", "39"],
-            "goals": [{"value": 39, "unit": "count", "quote": "39 folkhögskolor"}]}
+    pred = {
+        "partners": ["Skolverket", "39"],
+        "goals": [{"value": 39, "unit": "count", "quote": "39 folkhögskolor"}],
+    }
     report = evaluate([("x.txt", gold, pred, text)])
     extra, missed = sorted(report.fields["partners"].errors, key=lambda e: e.kind)
     assert (extra.kind, extra.value, extra.sentence) == (
-        "extra", "'39'", "Projektet drivs tillsammans med Skolverket och 39 folkhögskolor.")
+        "extra",
+        "'39'",
+        "Projektet drivs tillsammans med Skolverket och 39 folkhögskolor.",
+    )
     assert (missed.kind, missed.sentence) == ("missed", None)  # not written in the text
     shown = format_errors(report).splitlines()
     assert shown[0] == "== partners: 1 false positives, 1 misses, 0 wrong"

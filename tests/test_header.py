@@ -62,16 +62,50 @@ Total budget: 3 000,50 €
 """
 
 
-@pytest.mark.parametrize("text,expected", [
-    pytest.param(GLUED, {"phase": "Förprojektering", "contact_person": "anna Svensson", "email": "anna@example.se",
-                         "period": "2009-01-01 till 2009-12-31", "region": "Övre Norrland"}, id="glued-2007"),
-    pytest.param(STACKED, {"programme_area": "1.1 Kompetensförsörjning", "region": "Västsverige",
-                           "planned_participants": "50"}, id="stacked-2014"),
-    pytest.param(COLON, {"project_number": "2019/00001", "owner": "Ett bolag AB", "programme_area": "1",
-                         "Okänd etikett": "Värde"}, id="colon-newer"),
-    pytest.param(KOHESIO, {"period_start": "1 September 2023", "fund": "European Social Fund Plus (ESF+)",
-                           "total_budget": "3 000,50 €"}, id="colon-kohesio"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param(
+            GLUED,
+            {
+                "phase": "Förprojektering",
+                "contact_person": "anna Svensson",
+                "email": "anna@example.se",
+                "period": "2009-01-01 till 2009-12-31",
+                "region": "Övre Norrland",
+            },
+            id="glued-2007",
+        ),
+        pytest.param(
+            STACKED,
+            {
+                "programme_area": "1.1 Kompetensförsörjning",
+                "region": "Västsverige",
+                "planned_participants": "50",
+            },
+            id="stacked-2014",
+        ),
+        pytest.param(
+            COLON,
+            {
+                "project_number": "2019/00001",
+                "owner": "Ett bolag AB",
+                "programme_area": "1",
+                "Okänd etikett": "Värde",
+            },
+            id="colon-newer",
+        ),
+        pytest.param(
+            KOHESIO,
+            {
+                "period_start": "1 September 2023",
+                "fund": "European Social Fund Plus (ESF+)",
+                "total_budget": "3 000,50 €",
+            },
+            id="colon-kohesio",
+        ),
+    ],
+)
 def test_header_layouts(text: str, expected: dict[str, str]) -> None:
     got = fields(text)
     for key, value in expected.items():
@@ -93,7 +127,7 @@ def test_value_spans_point_at_values() -> None:
     header = read_header(doc)
     assert header is not None
     for f in header.fields:
-        assert doc.text[f.start:f.end] == f.value
+        assert doc.text[f.start : f.end] == f.value
 
 
 def test_talk_write_up_is_a_presentation() -> None:
@@ -103,7 +137,8 @@ def test_talk_write_up_is_a_presentation() -> None:
         "Träff om kompetensförsörjning i länet\n\nDen 3 maj samlades projektledare till en nätverksträff.\n\n"
         "Medverkande:\nEva Lind, projektledare, Exempelstads kommun\nOla Berg, handläggare, Arbetsförmedlingen\n\n"
         "Eva Lind berättade om hur projektet har arbetat med unga vuxna under två år och vad som fungerat.\n\n"
-        "– Vi lyssnade på deltagarna först, sa Eva Lind.\n")
+        "– Vi lyssnade på deltagarna först, sa Eva Lind.\n"
+    )
     assert classify(Document(text)) == "presentation"
 
 

@@ -15,8 +15,10 @@ from esfparse import parallel
 from esfparse.ingest import run_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
-needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
-                                reason="a worker that kills itself is only inherited under fork")
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="a worker that kills itself is only inherited under fork",
+)
 
 
 def square(x: int) -> int:
@@ -68,10 +70,16 @@ def test_by_default_a_lost_item_is_an_error():
 def _rows(db: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(db)
     out = {}
-    for (table,) in conn.execute("select name from sqlite_master where type = 'table' and name not like '%fts%' "
-                                 "and name not like 'sqlite_%' and name != 'ingest_runs'"):
-        cols = [r[1] for r in conn.execute(f"pragma table_info([{table}])") if r[1] != "ingested_at"]
-        out[table] = conn.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{table}] order by rowid").fetchall()
+    for (table,) in conn.execute(
+        "select name from sqlite_master where type = 'table' and name not like '%fts%' "
+        "and name not like 'sqlite_%' and name != 'ingest_runs'"
+    ):
+        cols = [
+            r[1] for r in conn.execute(f"pragma table_info([{table}])") if r[1] != "ingested_at"
+        ]
+        out[table] = conn.execute(
+            f"select {', '.join(f'[{c}]' for c in cols)} from [{table}] order by rowid"
+        ).fetchall()
     conn.close()
     return out
 
@@ -103,8 +111,12 @@ def test_ingest_reports_a_file_whose_parser_process_died_and_stores_the_rest(tmp
     summary = run_ingest(files, str(tmp_path / "esf.db"), workers=2, progress=False)
     assert (summary["ingested"], summary["failed"]) == (5, 1)
     conn = sqlite3.connect(tmp_path / "esf.db")
-    (message,) = conn.execute("select message from problems where code = 'read.unreadable'").fetchone()
-    assert message.startswith(f"{victim}: the parser process died on this file (killed by signal 9)")
+    (message,) = conn.execute(
+        "select message from problems where code = 'read.unreadable'"
+    ).fetchone()
+    assert message.startswith(
+        f"{victim}: the parser process died on this file (killed by signal 9)"
+    )
     assert conn.execute("select count(*) from documents").fetchone() == (5,)
 
 
@@ -126,15 +138,29 @@ def test_the_duplicate_pass_reads_only_shared_pages_and_finds_the_same_problems(
     from esfparse.ingest import stored_projects
 
     corpus = ROOT / "corpus"
-    pages = [*corpus.glob("raw/*.txt"), *corpus.glob("html/*.html"), *corpus.glob("heldout/raw/*.txt")]
-    files = [(p, None) for p in sorted(pages)]  # text and HTML copies of each page, held-out pages once
+    pages = [
+        *corpus.glob("raw/*.txt"),
+        *corpus.glob("html/*.html"),
+        *corpus.glob("heldout/raw/*.txt"),
+    ]
+    files = [
+        (p, None) for p in sorted(pages)
+    ]  # text and HTML copies of each page, held-out pages once
     run_ingest(files, str(tmp_path / "esf.db"), workers=1, progress=False)
     db = sqlite_utils.Database(tmp_path / "esf.db")
     every, shared = stored_projects(db), stored_projects(db, shared_only=True)
-    assert len({sha for _, sha, _ in every} - {sha for _, sha, _ in shared}) > 0  # pages with no copy skipped
-    found = [(path, p.model_dump()) for path, p in find_conflicting_duplicates((a, r) for a, _, r in every)]
+    assert (
+        len({sha for _, sha, _ in every} - {sha for _, sha, _ in shared}) > 0
+    )  # pages with no copy skipped
+    found = [
+        (path, p.model_dump())
+        for path, p in find_conflicting_duplicates((a, r) for a, _, r in every)
+    ]
     assert found  # the corpus holds two snapshots of one ESF+ project that disagree
-    assert [(path, p.model_dump()) for path, p in find_conflicting_duplicates((a, r) for a, _, r in shared)] == found
+    assert [
+        (path, p.model_dump())
+        for path, p in find_conflicting_duplicates((a, r) for a, _, r in shared)
+    ] == found
 
 
 ARMED = {"marker": None}  # set by the test before the workers fork
@@ -156,7 +182,11 @@ def exit_soon_after_10(x: int) -> int:
 @needs_fork
 def test_a_worker_that_dies_after_answering_is_replaced_and_nothing_is_lost(tmp_path, monkeypatch):
     monkeypatch.setitem(ARMED, "marker", tmp_path / "armed")
-    out = list(parallel.imap_ordered(exit_soon_after_10, list(range(120)), 2, lost=lambda x, why: ("lost", x)))
+    out = list(
+        parallel.imap_ordered(
+            exit_soon_after_10, list(range(120)), 2, lost=lambda x, why: ("lost", x)
+        )
+    )
     assert (tmp_path / "armed").exists()  # a worker did die
     assert out == list(range(120))
 
@@ -182,27 +212,43 @@ def hang_on_3(x: int) -> int:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_an_item_over_its_budget_yields_late_and_the_worker_goes_on(workers):
     started = time.monotonic()
-    out = list(parallel.imap_ordered(spin_on_3, list(range(10)), workers, budget=0.3, late=lambda x, b: ("late", x, b)))
+    out = list(
+        parallel.imap_ordered(
+            spin_on_3, list(range(10)), workers, budget=0.3, late=lambda x, b: ("late", x, b)
+        )
+    )
     assert out == [0, 1, 2, ("late", 3, 0.3), 4, 5, 6, 7, 8, 9]
     assert time.monotonic() - started < 20
 
 
 def test_by_default_an_item_over_its_budget_is_an_error():
-    with pytest.raises(RuntimeError, match="3 took more than its time budget of 0.2 s"):
+    with pytest.raises(RuntimeError, match=r"3 took more than its time budget of 0\.2 s"):
         list(parallel.imap_ordered(spin_on_3, [2, 3], 1, budget=0.2))
 
 
 @needs_fork
-def test_a_worker_stuck_where_the_timer_cannot_reach_is_killed_and_only_its_item_is_late(monkeypatch):
+def test_a_worker_stuck_where_the_timer_cannot_reach_is_killed_and_only_its_item_is_late(
+    monkeypatch,
+):
     monkeypatch.setattr(parallel, "GRACE", 0.3)
-    out = list(parallel.imap_ordered(hang_on_3, list(range(10)), 2, budget=0.2,
-                                     lost=lambda x, why: ("lost", x), late=lambda x, b: ("late", x)))
+    out = list(
+        parallel.imap_ordered(
+            hang_on_3,
+            list(range(10)),
+            2,
+            budget=0.2,
+            lost=lambda x, why: ("lost", x),
+            late=lambda x, b: ("late", x),
+        )
+    )
     assert out == [0, 1, 2, ("late", 3), 4, 5, 6, 7, 8, 9]
 
 
 @needs_fork
 @pytest.mark.parametrize("workers", [1, 2])
-def test_ingest_reports_a_document_over_the_budget_and_stores_the_rest(tmp_path, monkeypatch, workers):
+def test_ingest_reports_a_document_over_the_budget_and_stores_the_rest(
+    tmp_path, monkeypatch, workers
+):
     from esfparse import ingest
 
     files = [(p, None) for p in sorted((ROOT / "corpus" / "raw").glob("*.txt"))[:6]]
@@ -213,10 +259,19 @@ def test_ingest_reports_a_document_over_the_budget_and_stores_the_rest(tmp_path,
         return spin_on_3(3) if path == victim else real(path)
 
     monkeypatch.setattr(ingest, "_work", work)
-    summary = run_ingest(files, str(tmp_path / "esf.db"), workers=workers, progress=False, time_budget=0.5)
+    summary = run_ingest(
+        files, str(tmp_path / "esf.db"), workers=workers, progress=False, time_budget=0.5
+    )
     assert (summary["ingested"], summary["failed"]) == (5, 1)
     conn = sqlite3.connect(tmp_path / "esf.db")
-    assert conn.execute("select code, path, message from problems where document_id is null").fetchall() == [(
-        "parse.time_budget", victim, f"{victim}: not parsed within the time budget (0.5 CPU seconds per document, "
-        "--time-budget); the run went on without it")]
+    assert conn.execute(
+        "select code, path, message from problems where document_id is null"
+    ).fetchall() == [
+        (
+            "parse.time_budget",
+            victim,
+            f"{victim}: not parsed within the time budget (0.5 CPU seconds per document, "
+            "--time-budget); the run went on without it",
+        )
+    ]
     assert conn.execute("select count(*) from documents").fetchone() == (5,)

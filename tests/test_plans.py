@@ -23,10 +23,32 @@ from esfparse.search import SQL_FUNCTION, fts_query
 from .conftest import CORPUS, RAW
 
 SCALE = 10_000
-SMALL = {"nuts2_regions", "counties", "municipalities", "ingest_runs"}  # reference data and run logs
+SMALL = {
+    "nuts2_regions",
+    "counties",
+    "municipalities",
+    "ingest_runs",
+}  # reference data and run logs
 PARAMS = {"municipality": "Krokom", "q": "ungdom"}
-_SQL_WORDS = {"on", "where", "join", "left", "inner", "cross", "using", "group", "order", "limit", "natural",
-              "union", "select", "as", "and", "or", "outer"}
+_SQL_WORDS = {
+    "on",
+    "where",
+    "join",
+    "left",
+    "inner",
+    "cross",
+    "using",
+    "group",
+    "order",
+    "limit",
+    "natural",
+    "union",
+    "select",
+    "as",
+    "and",
+    "or",
+    "outer",
+}
 _TABLE_RE = re.compile(r"\b(?:from|join)\s+\[?(\w+)\]?(?:\s+(?:as\s+)?(\w+))?", re.IGNORECASE)
 
 
@@ -42,8 +64,10 @@ def plan_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for table, index, stat in stats:
             if table not in SMALL and stat:
                 rows, *rest = stat.split(" ")
-                conn.execute("update sqlite_stat1 set stat = ? where tbl = ? and idx is ?",
-                             [" ".join([str(int(rows) * SCALE), *rest]), table, index])
+                conn.execute(
+                    "update sqlite_stat1 set stat = ? where tbl = ? and idx is ?",
+                    [" ".join([str(int(rows) * SCALE), *rest]), table, index],
+                )
     conn.close()
     return path
 
@@ -56,10 +80,16 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _statements(conn: sqlite3.Connection) -> dict[str, str]:
     """Every canned query (by name) and a select from every view (`view:` name)."""
-    out = {name: "\n".join(q["sql"]) if isinstance(q["sql"], list) else q["sql"]
-           for name, q in serve.load_spec()["queries"].items()}
-    out.update({f"view:{name}": f"select * from [{name}]"
-                for (name,) in conn.execute("select name from sqlite_master where type = 'view'")})
+    out = {
+        name: "\n".join(q["sql"]) if isinstance(q["sql"], list) else q["sql"]
+        for name, q in serve.load_spec()["queries"].items()
+    }
+    out.update(
+        {
+            f"view:{name}": f"select * from [{name}]"
+            for (name,) in conn.execute("select name from sqlite_master where type = 'view'")
+        }
+    )
     return out
 
 
@@ -77,8 +107,13 @@ def _aliases(conn: sqlite3.Connection, sql: str) -> dict[str, str]:
 
 def bad_loops(conn: sqlite3.Connection, sql: str) -> list[str]:
     """The plan lines that read a large table in full once per row of an outer loop."""
-    tables = {t for (t,) in conn.execute("select name from sqlite_master where type = 'table' "
-                                         "and sql not like 'CREATE VIRTUAL%' and name not like '%_fts_%'")}
+    tables = {
+        t
+        for (t,) in conn.execute(
+            "select name from sqlite_master where type = 'table' "
+            "and sql not like 'CREATE VIRTUAL%' and name not like '%_fts_%'"
+        )
+    }
     large = tables - SMALL - {"sqlite_stat1", "sqlite_sequence"}
     aliases = _aliases(conn, sql)
     params: dict[str, str] | list[None] = {p: PARAMS.get(p, "") for p in re.findall(r":(\w+)", sql)}
@@ -86,7 +121,9 @@ def bad_loops(conn: sqlite3.Connection, sql: str) -> list[str]:
     plan = conn.execute(f"explain query plan {sql}", params).fetchall()
     parent = {node: up for node, up, _, _ in plan}
     detail = {node: text for node, _, _, text in plan}
-    seen_loop: set[int] = set()  # parents under which a loop has started: later loops there are inner
+    seen_loop: set[int] = (
+        set()
+    )  # parents under which a loop has started: later loops there are inner
     bad = []
     for node, up, _, text in plan:
         m = re.match(r"(SCAN|SEARCH) (\S+)", text)
@@ -95,7 +132,7 @@ def bad_loops(conn: sqlite3.Connection, sql: str) -> list[str]:
         inner = up in seen_loop or _correlated(node, parent, detail)
         seen_loop.add(up)
         table = aliases.get(m.group(2), m.group(2))
-        if table in large and ("AUTOMATIC" in text or m.group(1) == "SCAN" and inner):
+        if table in large and ("AUTOMATIC" in text or (m.group(1) == "SCAN" and inner)):
             bad.append(text)
     return bad
 
@@ -114,7 +151,10 @@ def test_database_has_views_and_queries(plan_db: Path) -> None:
     assert "search_projects" in names and "view:project_places" in names
 
 
-@pytest.mark.parametrize("name", sorted([*serve.load_spec()["queries"], *(f"view:{v}" for v in serve.load_spec()["views"])]))
+@pytest.mark.parametrize(
+    "name",
+    sorted([*serve.load_spec()["queries"], *(f"view:{v}" for v in serve.load_spec()["views"])]),
+)
 def test_no_large_table_scanned_inside_a_join(plan_db: Path, name: str) -> None:
     conn = _connect(plan_db)
     statements = _statements(conn)
@@ -135,7 +175,9 @@ def test_cross_document_pass_reads_by_index(plan_db: Path) -> None:
     for sql in ingest._GROUP_SQL:
         conn.execute(sql)
     conn.execute("create index temp.dup_docs_label on dup_docs (label)")
-    assert {sql: bad_loops(conn, sql) for sql in ingest.PASS_SQL} == {sql: [] for sql in ingest.PASS_SQL}
+    assert {sql: bad_loops(conn, sql) for sql in ingest.PASS_SQL} == {
+        sql: [] for sql in ingest.PASS_SQL
+    }
 
 
 def test_a_missing_index_is_caught(plan_db: Path, tmp_path: Path) -> None:
@@ -154,5 +196,7 @@ def test_a_missing_index_is_caught(plan_db: Path, tmp_path: Path) -> None:
 
 
 def test_an_unindexed_join_is_caught(plan_db: Path) -> None:
-    bad = bad_loops(_connect(plan_db), "select g.id from goals g join people pe on pe.name = g.what")
+    bad = bad_loops(
+        _connect(plan_db), "select g.id from goals g join people pe on pe.name = g.what"
+    )
     assert bad and all(re.match(r"(SCAN|SEARCH) (g|pe)\b", line) for line in bad), bad

@@ -247,8 +247,10 @@ SPEAKERS = [
     ),
     pytest.param(
         "Lil Ljunggren Lönnberg är ordförande och Susanne Zander tillförordnad kanslichef för Skolverket.",
-        [("Lil Ljunggren Lönnberg", "ordförande", None),
-         ("Susanne Zander", "tillförordnad kanslichef för Skolverket", "Skolverket")],
+        [
+            ("Lil Ljunggren Lönnberg", "ordförande", None),
+            ("Susanne Zander", "tillförordnad kanslichef för Skolverket", "Skolverket"),
+        ],
         id="copula-left-out-for-the-second-name",
     ),
     pytest.param(

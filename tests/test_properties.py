@@ -45,17 +45,82 @@ PROFILE = settings.get_profile("esfparse")
 # Fragments of the genre (labels, amounts, dates, goal words, places, addresses, separators) so that
 # generated text reaches deep into the extractors, mixed with arbitrary Unicode.
 FRAGMENTS = [
-    "Projektägare", "Beviljat ESF-stöd", "Total projektbudget", "Projektperiod", "Region", "Kommun",
-    "Programområde", "Unionens medfinansieringsgrad:", "Planerat antal deltagare", "Sammanfattning", "Mål",
-    "8 625 810 kr", "8\u00a0625\u00a0810", "3 544 067,52 €", "8,6 mkr", "3 miljoner kronor", "tkr", "40%",
+    "Projektägare",
+    "Beviljat ESF-stöd",
+    "Total projektbudget",
+    "Projektperiod",
+    "Region",
+    "Kommun",
+    "Programområde",
+    "Unionens medfinansieringsgrad:",
+    "Planerat antal deltagare",
+    "Sammanfattning",
+    "Mål",
+    "8 625 810 kr",
+    "8\u00a0625\u00a0810",
+    "3 544 067,52 €",
+    "8,6 mkr",
+    "3 miljoner kronor",
+    "tkr",
+    "40%",
     "32,8 procent",
-    "2010-01-18 till 2012-09-07", "2016-08-01-2019-03-31", "1 September 2023", "december 2021", "2099-13-45",
-    "minst", "c:a", "300–400", "mellan 300 och 400", "tre till fyra", "hälften", "st.", "varav", "deltagare",
-    "ska", "kommer att", "målet är", "av deltagarna", "per månad", "90 dagar efter",
-    "Stockholm", "Bergs", "Malmöbor", "Göteborgs stad", "Upplands-Väsby", "Region Gävleborg", "Åre",
-    "samverkan mellan", "tillsammans med", "Arbetsförmedlingen", "och", "samt", ", ",
-    "anna.ek@kommun.se", "@", ".se", "www.esf.se", "010-486 09 57", "Moderator:", "Generaldirektör",
-    "\n", "\n\n", " ", "\t", " • ", ":", "(", ")", "%", "-", "–", "/", ".", "0", "9", "12", "1999",
+    "2010-01-18 till 2012-09-07",
+    "2016-08-01-2019-03-31",
+    "1 September 2023",
+    "december 2021",
+    "2099-13-45",
+    "minst",
+    "c:a",
+    "300–400",
+    "mellan 300 och 400",
+    "tre till fyra",
+    "hälften",
+    "st.",
+    "varav",
+    "deltagare",
+    "ska",
+    "kommer att",
+    "målet är",
+    "av deltagarna",
+    "per månad",
+    "90 dagar efter",
+    "Stockholm",
+    "Bergs",
+    "Malmöbor",
+    "Göteborgs stad",
+    "Upplands-Väsby",
+    "Region Gävleborg",
+    "Åre",
+    "samverkan mellan",
+    "tillsammans med",
+    "Arbetsförmedlingen",
+    "och",
+    "samt",
+    ", ",
+    "anna.ek@kommun.se",
+    "@",
+    ".se",
+    "www.esf.se",
+    "010-486 09 57",
+    "Moderator:",
+    "Generaldirektör",
+    "\n",
+    "\n\n",
+    " ",
+    "\t",
+    " • ",
+    ":",
+    "(",
+    ")",
+    "%",
+    "-",
+    "–",
+    "/",
+    ".",
+    "0",
+    "9",
+    "12",
+    "1999",
 ]
 TEXT = st.one_of(
     st.text(max_size=300),
@@ -65,7 +130,8 @@ TEXT = st.one_of(
 RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw"
 PAGES = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
 PAGE_TEXT = st.tuples(st.sampled_from(PAGES), st.floats(0, 1), TEXT).map(
-    lambda t: t[0][: int(len(t[0]) * t[1])] + t[2])
+    lambda t: t[0][: int(len(t[0]) * t[1])] + t[2]
+)
 
 
 def deterministic(fn: Callable[[str], Any], text: str) -> Any:
@@ -120,7 +186,9 @@ def test_goals(text: str) -> None:
 @given(TEXT)
 def test_places(text: str) -> None:
     found = deterministic(places.find_municipalities, text)
-    assert all(inside(text, m.start, m.end) and text[m.start:m.end] == m.as_written for m in found)
+    assert all(
+        inside(text, m.start, m.end) and text[m.start : m.end] == m.as_written for m in found
+    )
     deterministic(places.resolve_municipality, text)
     deterministic(places.resolve_region, text)
 
@@ -162,9 +230,15 @@ def test_whole_parser(text: str) -> None:
 
 
 @PROFILE
-@given(st.one_of(st.binary(max_size=2000), st.binary(max_size=500).map(lambda b: b"%PDF-1.4\n" + b),
-                 st.binary(max_size=500).map(lambda b: b"PK\x03\x04" + b),
-                 TEXT.map(lambda t: t.encode("utf-16")), TEXT.map(lambda t: t.encode("cp1252", "replace"))))
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        st.binary(max_size=500).map(lambda b: b"%PDF-1.4\n" + b),
+        st.binary(max_size=500).map(lambda b: b"PK\x03\x04" + b),
+        TEXT.map(lambda t: t.encode("utf-16")),
+        TEXT.map(lambda t: t.encode("cp1252", "replace")),
+    )
+)
 def test_reading_bytes_raises_only_unreadable(data: bytes) -> None:
     try:
         doc = read_bytes(data, "generated.pdf")
@@ -179,21 +253,32 @@ COUNT = st.one_of(st.none(), st.integers(0, 10**9))
 EUROS = st.one_of(st.none(), st.floats(0, 1e12))
 RATE = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True))
 DAY = st.one_of(st.none(), st.dates())
-RECORDS = st.fixed_dictionaries({
-    "kind": st.sampled_from(["project_page", "presentation", "unknown"]),
-    "layout": st.sampled_from([None, "esf2007", "esf2014", "label_colon", "esfplus", "prose", "kohesio"]),
-    "title": st.one_of(st.none(), st.sampled_from(["A", "a ", "B"])),
-    "owner": st.one_of(st.none(), st.sampled_from(["X", "x", "Y"])),
-    "diarienummer": st.one_of(st.none(), st.sampled_from(["22-044-S07", "22-044-s07 "])),
-    "esf_grant_sek": NUMBER, "total_budget_sek": NUMBER, "planned_participants": COUNT, "participants": COUNT,
-    "esf_grant_eur": EUROS, "total_budget_eur": EUROS, "union_cofinancing_rate": RATE,
-    "cofinancing_rate_derived": RATE, "period_start": DAY, "period_end": DAY,
-    "programme_period": st.one_of(st.none(), st.text(max_size=12), st.just("2014-2020")),
-    "region": st.one_of(st.none(), st.text(max_size=20), st.just("Stockholm")),
-    "region_nuts2": st.one_of(st.none(), st.sampled_from(["SE11", "SE12", "XX99"])),
-    "email": st.one_of(st.none(), st.text(max_size=30)),
-    "truncated": st.booleans(),
-}).map(Record.model_validate)
+RECORDS = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["project_page", "presentation", "unknown"]),
+        "layout": st.sampled_from(
+            [None, "esf2007", "esf2014", "label_colon", "esfplus", "prose", "kohesio"]
+        ),
+        "title": st.one_of(st.none(), st.sampled_from(["A", "a ", "B"])),
+        "owner": st.one_of(st.none(), st.sampled_from(["X", "x", "Y"])),
+        "diarienummer": st.one_of(st.none(), st.sampled_from(["22-044-S07", "22-044-s07 "])),
+        "esf_grant_sek": NUMBER,
+        "total_budget_sek": NUMBER,
+        "planned_participants": COUNT,
+        "participants": COUNT,
+        "esf_grant_eur": EUROS,
+        "total_budget_eur": EUROS,
+        "union_cofinancing_rate": RATE,
+        "cofinancing_rate_derived": RATE,
+        "period_start": DAY,
+        "period_end": DAY,
+        "programme_period": st.one_of(st.none(), st.text(max_size=12), st.just("2014-2020")),
+        "region": st.one_of(st.none(), st.text(max_size=20), st.just("Stockholm")),
+        "region_nuts2": st.one_of(st.none(), st.sampled_from(["SE11", "SE12", "XX99"])),
+        "email": st.one_of(st.none(), st.text(max_size=30)),
+        "truncated": st.booleans(),
+    }
+).map(Record.model_validate)
 
 
 @PROFILE

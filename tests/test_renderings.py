@@ -23,30 +23,32 @@ from esfparse.readers.text import read_bytes
 
 from .conftest import ROOT
 
-_spec = importlib.util.spec_from_file_location("make_renderings", ROOT / "scripts/make_renderings.py")
+_spec = importlib.util.spec_from_file_location(
+    "make_renderings", ROOT / "scripts/make_renderings.py"
+)
 assert _spec is not None and _spec.loader is not None
 mr = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mr)
 
-KNOWN_MISSES: set[str] = set("""
-browser-text/raw-002_c65f5d836ed6fb9d
-chromium-pdf/raw-002_c65f5d836ed6fb9d
-chromium-pdf/raw-dev08
-html-markup/raw-002_c65f5d836ed6fb9d
-html-markup/real-006
-html-markup/real-010
-html-markup/real-013
-html-markup/real-034
-indent/raw-002_c65f5d836ed6fb9d
-indent/real-050
-lynx/raw-002_c65f5d836ed6fb9d
-lynx/raw-dev08
-lynx/raw-dev14
-nbsp/real-008
-nbsp/real-073
-w3m/raw-002_c65f5d836ed6fb9d
-w3m/raw-dev08
-""".split())
+KNOWN_MISSES: set[str] = {
+    "browser-text/raw-002_c65f5d836ed6fb9d",
+    "chromium-pdf/raw-002_c65f5d836ed6fb9d",
+    "chromium-pdf/raw-dev08",
+    "html-markup/raw-002_c65f5d836ed6fb9d",
+    "html-markup/real-006",
+    "html-markup/real-010",
+    "html-markup/real-013",
+    "html-markup/real-034",
+    "indent/raw-002_c65f5d836ed6fb9d",
+    "indent/real-050",
+    "lynx/raw-002_c65f5d836ed6fb9d",
+    "lynx/raw-dev08",
+    "lynx/raw-dev14",
+    "nbsp/real-008",
+    "nbsp/real-073",
+    "w3m/raw-002_c65f5d836ed6fb9d",
+    "w3m/raw-dev08",
+}
 
 RENDERED = list(mr.renderings())
 PERTURBED = [(how, name, path) for how in mr.PERTURBATIONS for name, path in mr.txt_sources()]
@@ -60,7 +62,7 @@ def reference(name: str) -> dict:
     return _REFERENCES[name]
 
 
-def _case(family: str, name: str, path: Path):  # noqa: ANN202 - pytest.param
+def _case(family: str, name: str, path: Path):
     case_id = f"{family}/{name}"
     marks = [pytest.mark.xfail(strict=True, reason="known miss")] if case_id in KNOWN_MISSES else []
     return pytest.param(family, name, path, id=case_id, marks=marks)
@@ -75,7 +77,7 @@ def test_renderings_are_present() -> None:
 @pytest.mark.parametrize("family,name,path", [_case(*r) for r in RENDERED])
 def test_rendering_gives_the_text_record(family: str, name: str, path: Path) -> None:
     got = to_gold(extract_file(path).record)
-    equal, total, differ = mr.compare(reference(name), got)
+    _equal, _total, differ = mr.compare(reference(name), got)
     assert not differ, f"{path.name}: {differ}"
 
 
@@ -83,7 +85,7 @@ def test_rendering_gives_the_text_record(family: str, name: str, path: Path) -> 
 def test_perturbed_page_gives_the_text_record(family: str, name: str, path: Path) -> None:
     data = mr.perturb(path.read_text(encoding="utf-8"), family).encode("utf-8")
     got = to_gold(extract_document(read_bytes(data, str(path))).record)
-    equal, total, differ = mr.compare(reference(name), got)
+    _equal, _total, differ = mr.compare(reference(name), got)
     assert not differ, f"{family} {path.name}: {differ}"
 
 

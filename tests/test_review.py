@@ -60,7 +60,7 @@ def _parse(page: str) -> Page:
 
 def _pre(page: str) -> str:
     start = page.index('<pre class="doc">\n') + len('<pre class="doc">\n')  # the newline HTML drops
-    return page[start:page.index("</pre>")]
+    return page[start : page.index("</pre>")]
 
 
 def _plain(fragment: str) -> str:
@@ -83,13 +83,22 @@ def test_every_span_is_present_and_linked(path: Path) -> None:
     pre = _pre(page)
     assert _plain(pre) == doc.text  # nothing lost, nothing added
     for s in spans:  # each anchor opens exactly where its span starts
-        after = pre[pre.index(f'id="span-{s.n}"'):]
-        assert _plain(after[after.index(">") + 1:]).startswith(doc.text[s.start:s.end])
+        after = pre[pre.index(f'id="span-{s.n}"') :]
+        assert _plain(after[after.index(">") + 1 :]).startswith(doc.text[s.start : s.end])
 
 
 def test_spans_cover_every_kind_of_value() -> None:
     groups = {s.group for p in DOCS for s in _review(p)[1]}
-    assert groups == {"header", "organisation", "municipality", "goal", "section", "person", "contact", "problem"}
+    assert groups == {
+        "header",
+        "organisation",
+        "municipality",
+        "goal",
+        "section",
+        "person",
+        "contact",
+        "problem",
+    }
 
 
 def _synthetic(text: str, record: Record, problems: list[Problem]) -> tuple[Document, Extraction]:
@@ -100,10 +109,25 @@ def _synthetic(text: str, record: Record, problems: list[Problem]) -> tuple[Docu
 
 def test_overlapping_spans_are_split_cleanly() -> None:
     text = "Projektägare: Alfa Beta Gamma AB i Sala kommun."
-    record = Record(kind="project_page", owner="Alfa Beta Gamma AB", evidence={"owner": Evidence(start=14, end=32)},
-                    partners=[OrganisationRef(name="Gamma AB i Sala", role="partner", source="text",
-                                              evidence=Evidence(start=25, end=40))])
-    problem = Problem(code="x.test", severity="warning", message="overlaps both", evidence=Evidence(start=20, end=36))
+    record = Record(
+        kind="project_page",
+        owner="Alfa Beta Gamma AB",
+        evidence={"owner": Evidence(start=14, end=32)},
+        partners=[
+            OrganisationRef(
+                name="Gamma AB i Sala",
+                role="partner",
+                source="text",
+                evidence=Evidence(start=25, end=40),
+            )
+        ],
+    )
+    problem = Problem(
+        code="x.test",
+        severity="warning",
+        message="overlaps both",
+        evidence=Evidence(start=20, end=36),
+    )
     doc, ex = _synthetic(text, record, [problem])
     page = render_review(doc, ex)
     parsed = _parse(page)
@@ -120,26 +144,67 @@ def test_document_is_escaped_and_nothing_runs(tmp_path: Path) -> None:
     path.write_text(source, encoding="utf-8")
     page = write_review(path, tmp_path / "evil.html").read_text(encoding="utf-8")
     parsed = _parse(page)
-    assert "<script" not in page.lower() and "<img" not in page.lower() and "javascript:" not in parsed.links
-    assert parsed.tags <= {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "ul", "li",
-                           "b", "code", "main", "article", "pre", "mark", "aside", "details", "summary", "a", "span",
-                           "small"}
+    assert (
+        "<script" not in page.lower()
+        and "<img" not in page.lower()
+        and "javascript:" not in parsed.links
+    )
+    assert parsed.tags <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "header",
+        "h1",
+        "h2",
+        "p",
+        "ul",
+        "li",
+        "b",
+        "code",
+        "main",
+        "article",
+        "pre",
+        "mark",
+        "aside",
+        "details",
+        "summary",
+        "a",
+        "span",
+        "small",
+    }
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
-    assert 'owner: Evil "AB" <script>alert(1)</script>' in parsed.titles  # attribute values round-trip
-    assert "default-src 'none'" in page and "<link" not in page and " src=" not in page.replace("&lt;img src=", "")
+    assert (
+        'owner: Evil "AB" <script>alert(1)</script>' in parsed.titles
+    )  # attribute values round-trip
+    assert (
+        "default-src 'none'" in page
+        and "<link" not in page
+        and " src=" not in page.replace("&lt;img src=", "")
+    )
 
 
 def test_problems_show_where_they_point_or_at_the_top() -> None:
     text = "Total projektbudget: 100 kr\nBeviljat ESF-stöd: 200 kr\n"
     record = Record(kind="project_page", title="Test")
-    problems = [Problem(code="money.grant_exceeds_budget", severity="error", message="200 > 100",
-                        evidence=Evidence(start=47, end=53)),
-                Problem(code="doc.nowhere", severity="info", message="<b>no span</b>")]
+    problems = [
+        Problem(
+            code="money.grant_exceeds_budget",
+            severity="error",
+            message="200 > 100",
+            evidence=Evidence(start=47, end=53),
+        ),
+        Problem(code="doc.nowhere", severity="info", message="<b>no span</b>"),
+    ]
     doc, ex = _synthetic(text, record, problems)
     page = render_review(doc, ex)
-    top = page[page.index("<header>"):page.index("</header>")]
-    assert "doc.nowhere" in top and "&lt;b&gt;no span&lt;/b&gt;" in top and "grant_exceeds" not in top
+    top = page[page.index("<header>") : page.index("</header>")]
+    assert (
+        "doc.nowhere" in top and "&lt;b&gt;no span&lt;/b&gt;" in top and "grant_exceeds" not in top
+    )
     assert 'class="g-problem" title="money.grant_exceeds_budget: 200 &gt; 100" id="span-1"' in page
 
 

@@ -20,7 +20,9 @@ from .conftest import CORPUS, RAW
 
 def _stored(db_path: Path) -> set[tuple[str, str, str | None, int | None]]:
     conn = sqlite3.connect(db_path)
-    rows = conn.execute("select path, message, field, start from problems where code = ?", [DUPLICATE_CODE])
+    rows = conn.execute(
+        "select path, message, field, start from problems where code = ?", [DUPLICATE_CODE]
+    )
     return set(rows.fetchall())
 
 
@@ -28,7 +30,9 @@ def _whole(db_path: Path) -> set[tuple[str, str, str | None, int | None]]:
     """The same problems computed over every stored project at once (the pass before it was incremental)."""
     db = sqlite_utils.Database(db_path)
     found = find_conflicting_duplicates((path, record) for path, _, record in stored_projects(db))
-    return {(path, p.message, p.field, p.evidence.start if p.evidence else None) for path, p in found}
+    return {
+        (path, p.message, p.field, p.evidence.start if p.evidence else None) for path, p in found
+    }
 
 
 def _ingest(files: list[Path], db_path: Path) -> None:
@@ -45,10 +49,15 @@ def test_incremental_runs_agree_with_the_whole_database(tmp_path: Path) -> None:
     assert _stored(db_path) == _whole(db_path)
     _ingest(sorted((CORPUS / "html").glob("*.html")), db_path)  # other renderings of the same pages
     assert _stored(db_path) and _stored(db_path) == _whole(db_path)
-    changed = next(p for p in sorted(work.glob("*.txt")) if p.name in {path.rsplit("/", 1)[-1] for path, *_ in
-                                                                            _stored(db_path)})
+    changed = next(
+        p
+        for p in sorted(work.glob("*.txt"))
+        if p.name in {path.rsplit("/", 1)[-1] for path, *_ in _stored(db_path)}
+    )
     text = changed.read_text(encoding="utf-8")
-    changed.write_text(text.replace("0", "7", 3), encoding="utf-8")  # new amounts or numbers: a new version
+    changed.write_text(
+        text.replace("0", "7", 3), encoding="utf-8"
+    )  # new amounts or numbers: a new version
     _ingest([changed], db_path)
     assert _stored(db_path) == _whole(db_path)
     changed.write_text(text, encoding="utf-8")  # and back

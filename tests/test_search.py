@@ -14,7 +14,7 @@ from esfparse.store import open_db, store_extraction
 
 pytest.importorskip("datasette", reason="datasette is in the `serve`/`test` extras")
 
-from esfparse import serve  # noqa: E402
+from esfparse import serve
 
 EV = Evidence(start=0, end=1)
 
@@ -36,19 +36,25 @@ MISSES = [
 ]
 
 
-@pytest.mark.parametrize(("query", "sentence"), [(q, s) for _, q, s in FINDS], ids=[i for i, _, _ in FINDS])
+@pytest.mark.parametrize(
+    ("query", "sentence"), [(q, s) for _, q, s in FINDS], ids=[i for i, _, _ in FINDS]
+)
 def test_query_finds_inflected_forms(tmp_path: Path, query: str, sentence: str) -> None:
     assert _matches(tmp_path, query, sentence)
 
 
-@pytest.mark.parametrize(("query", "sentence"), [(q, s) for _, q, s in MISSES], ids=[i for i, _, _ in MISSES])
+@pytest.mark.parametrize(
+    ("query", "sentence"), [(q, s) for _, q, s in MISSES], ids=[i for i, _, _ in MISSES]
+)
 def test_query_misses(tmp_path: Path, query: str, sentence: str) -> None:
     assert not _matches(tmp_path, query, sentence)
 
 
 def _matches(tmp_path: Path, query: str, sentence: str) -> bool:
     db = open_db(str(tmp_path / "s.db"))
-    db.conn.execute("create virtual table t using fts5(text, tokenize = 'unicode61 remove_diacritics 0')")
+    db.conn.execute(
+        "create virtual table t using fts5(text, tokenize = 'unicode61 remove_diacritics 0')"
+    )
     db.conn.execute("insert into t values (?)", [sentence])
     return bool(db.conn.execute("select 1 from t where t match ?", [fts_query(query)]).fetchall())
 
@@ -58,15 +64,23 @@ def test_stems() -> None:
 
 
 def _doc(n: int) -> DocumentInfo:
-    return DocumentInfo(path=f"synthetic/page{n}.txt", format="text", sha256=f"{n:02x}" * 32, chars=100)
+    return DocumentInfo(
+        path=f"synthetic/page{n}.txt", format="text", sha256=f"{n:02x}" * 32, chars=100
+    )
 
 
 PAGES = [  # title, heading, text: how often and where "ungdom..." occurs sets the order
     ("Seniorkraft", "Bakgrund", "Äldre arbetssökande i Östersund får stöd."),
-    ("Unga vägar", "Bakgrund", "Projektet möter ungdomar. Ungdomarna coachas, och ungdomar i länet får praktik."),
+    (
+        "Unga vägar",
+        "Bakgrund",
+        "Projektet möter ungdomar. Ungdomarna coachas, och ungdomar i länet får praktik.",
+    ),
     ("Sommarjobb", "Bakgrund", "Många i kommunen söker jobb, bland dem några ungdomar."),
     ("Ungdomslyftet", "Mål", "Fler i arbete."),
-    *((f"Kompetens {n}", "Bakgrund", "Anställda i vården utbildas.") for n in range(6)),  # a word's rarity counts
+    *(
+        (f"Kompetens {n}", "Bakgrund", "Anställda i vården utbildas.") for n in range(6)
+    ),  # a word's rarity counts
 ]
 
 
@@ -75,8 +89,12 @@ def search_ds(tmp_path_factory: pytest.TempPathFactory) -> Any:
     path = tmp_path_factory.mktemp("search") / "search.db"
     db = open_db(str(path))
     for n, (title, heading, text) in enumerate(PAGES, 1):
-        record = Record(kind="project_page", title=title, owner="Krokoms kommun",
-                        sections=[Section(heading=heading, text=text, evidence=EV)])
+        record = Record(
+            kind="project_page",
+            title=title,
+            owner="Krokoms kommun",
+            sections=[Section(heading=heading, text=text, evidence=EV)],
+        )
         store_extraction(db, Extraction(document=_doc(n), record=record), "test")
     serve.ensure_views(db)
     db.close()
@@ -86,6 +104,7 @@ def search_ds(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def _get(ds: Any, path: str) -> Any:
     async def run() -> Any:
         return await ds.client.get(path)
+
     response = asyncio.run(run())
     assert response.status_code == 200, response.text[:500]
     return response

@@ -20,8 +20,12 @@ print(json.dumps({{"cues": cues, "cli_loaded_by_pipeline": cli_loaded, "version"
 
 
 def _probe(setup: str = "") -> dict:
-    out = subprocess.run([sys.executable, "-c", PROBE.format(setup=setup)], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(setup=setup)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -35,7 +39,9 @@ def test_pipeline_works_without_loading_the_cli_and_spacy_info_still_works():
 
 
 def test_a_spacy_that_needs_more_of_its_cli_is_imported_the_ordinary_way():
-    broken = 'nlp.CLI_PLACEHOLDERS = {"spacy.cli": {}, "spacy.cli.info": {}}  # no `info`: ImportError'
+    broken = (
+        'nlp.CLI_PLACEHOLDERS = {"spacy.cli": {}, "spacy.cli.info": {}}  # no `info`: ImportError'
+    )
     result = _probe(broken)
     assert result["cli_loaded_by_pipeline"] is True  # fell back to the full import
     assert result["cues"] == _probe()["cues"]

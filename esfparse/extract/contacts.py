@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 _EMAIL_RE = re.compile(
     r"""
@@ -22,8 +22,12 @@ _URL_RE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_DOMAIN_RE = re.compile(r"(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])")  # what follows the `@` of an address
-_STRICT_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$")
+_DOMAIN_RE = re.compile(
+    r"(?:[\w-]+\.)+[A-Za-z]{2,24}(?![\w-])"
+)  # what follows the `@` of an address
+_STRICT_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$"
+)
 _PHONE_RE = re.compile(r"(?:\+46[\s-]?|0)\d{1,4}[\s-]?\d[\d\s-]{3,12}\d")
 
 
@@ -40,7 +44,9 @@ def find_emails(text: str) -> Iterator[tuple[str, int, int]]:
     last_end = 0
     while at != -1:
         start, stop = max(last_end, at - 80), min(len(text), at + 260)
-        if not _DOMAIN_RE.match(text, at + 1, stop):  # no domain after it: no address holds this `@`
+        if not _DOMAIN_RE.match(
+            text, at + 1, stop
+        ):  # no domain after it: no address holds this `@`
             at = text.find("@", at + 1)
             continue
         m = _EMAIL_RE.search(text, start, stop)

@@ -25,10 +25,20 @@ _ISO_RE = re.compile(rf"\b{_ISO}\b")
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
-        [("januari", "january", "jan"), ("februari", "february", "feb"), ("mars", "march", "mar"),
-         ("april", "apr"), ("maj", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
-         ("augusti", "august", "aug"), ("september", "sep", "sept"), ("oktober", "october", "okt", "oct"),
-         ("november", "nov"), ("december", "dec")]
+        [
+            ("januari", "january", "jan"),
+            ("februari", "february", "feb"),
+            ("mars", "march", "mar"),
+            ("april", "apr"),
+            ("maj", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("augusti", "august", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
     )
     for m in names
 }

@@ -109,7 +109,12 @@ def _is_year(r: _Reading, text: str) -> bool:
 
 def _is_year_range(m: NumberMention, text: str) -> bool:
     """Both ends of a range are years (1900–2099, a few years apart) and no noun follows at once."""
-    if m.value_max is None or m.unit is not None or m.word or re.search(r"\d\s\d", text[m.start:m.end]):
+    if (
+        m.value_max is None
+        or m.unit is not None
+        or m.word
+        or re.search(r"\d\s\d", text[m.start : m.end])
+    ):
         return False
     years = all(v.is_integer() and 1900 <= v <= 2099 for v in (m.value, m.value_max))
     return years and 0 < m.value_max - m.value <= 30 and noun_class(_next_word(text, m.end)) is None
@@ -146,9 +151,15 @@ def _form_reason(r: _Reading, text: str, s: int) -> str | None:
         return "year range"  # `mellan 2010 och 2012`, `2018–2019`, even after `ett antal individer`
     if _is_year(r, text):
         return "year"
-    if r.c.cls == "time" and m.value_max is not None and noun_class(_word_before(text, begin, s)) == "person":
+    if (
+        r.c.cls == "time"
+        and m.value_max is not None
+        and noun_class(_word_before(text, begin, s)) == "person"
+    ):
         return "age"  # `unga 16–29 år`
-    if r.c.cls in ("time", "money", "age", "month") and not (m.unit == "percent" and r.c.cls == "time"):
+    if r.c.cls in ("time", "money", "age", "month") and not (
+        m.unit == "percent" and r.c.cls == "time"
+    ):
         return {"time": "duration", "money": "money", "age": "age", "month": "date"}[r.c.cls]
     if m.value_max is not None and m.value == 0:
         return "size class"  # `0-9 anställda`
@@ -172,8 +183,12 @@ def _goal_reason(
     reason = _sequence_reason(r, text, s, cues, last, subsets)
     if reason != _UNDECIDED:
         return reason
-    if ctx.genre == "presentation" and r.c.cls in ("org", "place") and last is None \
-            and not (cues.has("GOAL") or cues.has("OUTCOME")):
+    if (
+        ctx.genre == "presentation"
+        and r.c.cls in ("org", "place")
+        and last is None
+        and not (cues.has("GOAL") or cues.has("OUTCOME"))
+    ):
         return "set-up"  # `Each of the eight regions has ...`; reach after a result stays (`i 200 kommuner`)
     if r.unit == "percent":
         reason = _percent_reason(cues, r, s)
@@ -241,9 +256,14 @@ def _count_reason(r: _Reading, text: str, s: int, cues: Cues, ctx: _Context) -> 
         return "set-up"
     if r.c.noun and set(r.c.noun.lower().split()) & read_terms()["structure_adjective"]:
         return "project structure"  # `Två huvudsakliga insatser`, `three main strands`
-    if r.c.cls == "person" and r.c.noun and r.c.noun.lower() in read_terms()["employee_noun"] \
-            and _word_before(text, r.m.qualifier_start or r.m.start, s) in read_terms()["possessive_verb"] \
-            and not cues.has("GOAL"):
+    if (
+        r.c.cls == "person"
+        and r.c.noun
+        and r.c.noun.lower() in read_terms()["employee_noun"]
+        and _word_before(text, r.m.qualifier_start or r.m.start, s)
+        in read_terms()["possessive_verb"]
+        and not cues.has("GOAL")
+    ):
         return "staff"  # `The Swedish ESF Council has 120 employees`
     if r.c.noun and " " in r.c.noun and cues.has("COMPARATIVE", r.m.end - s, r.c.noun_end - s):
         return "relative difference"  # `tre gånger fler kvinnor`

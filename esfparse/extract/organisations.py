@@ -7,7 +7,7 @@ generic heads and the rejections are described there) and keeps those in the par
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from .relations import find_relations
 
@@ -17,7 +17,8 @@ def find_partner_mentions(
 ) -> Iterator[tuple[str, int, int]]:
     """Organisation names enumerated after a collaboration cue, with absolute spans.
 
-    >>> s = "Projektet ska bidra till samverkan mellan projektägaren, Stockholms stad och Arbetsförmedlingen kring målgruppen."
+    >>> s = ("Projektet ska bidra till samverkan mellan projektägaren, Stockholms stad "
+    ...      "och Arbetsförmedlingen kring målgruppen.")
     >>> [n for n, _, _ in find_partner_mentions(s, is_place=lambda n: n.startswith("Stockholm"))]
     ['Arbetsförmedlingen']
     >>> s = "I detta projekt med ABB, Northvolt och Epiroc genomförs insatser."

@@ -4,12 +4,14 @@ Split from `people.py`: what a name of an organisation or a role looks like.
 """
 
 from __future__ import annotations
+
 import csv
 import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
+
 from .places import resolve_municipality, resolve_region
 
 # ---------------------------------------------------------------- vocabulary
@@ -45,8 +47,10 @@ def _header_labels() -> frozenset[str]:
 def _roles() -> tuple[frozenset[str], tuple[str, ...]]:
     """Whole role words and role word endings of roles.csv."""
     rows = read_rows("roles.csv")
-    return (frozenset(r["word"] for r in rows if r["kind"] == "title"),
-            tuple(r["word"] for r in rows if r["kind"] == "suffix"))
+    return (
+        frozenset(r["word"] for r in rows if r["kind"] == "title"),
+        tuple(r["word"] for r in rows if r["kind"] == "suffix"),
+    )
 
 
 _ENDINGS = ("", "n", "en", "ns", "ens", "s", "et")  # ledare-n, chef-en, koordinator-ns, -råd-et
@@ -63,8 +67,11 @@ def is_role(word: str) -> bool:
     folded = word.casefold().strip(".,;:()")
     for ending in _ENDINGS:
         stem = folded[: len(folded) - len(ending)]
-        if folded.endswith(ending) and len(stem) > 1 and (
-                stem in titles or stem.endswith(suffixes)):
+        if (
+            folded.endswith(ending)
+            and len(stem) > 1
+            and (stem in titles or stem.endswith(suffixes))
+        ):
             return True
     return False
 
@@ -130,8 +137,12 @@ def lookup_organisation(name: str) -> KnownOrganisation | None:
     forms, folded = _org_forms()[0], _folded_forms()
     name = " ".join(name.split())
     bare = name.removesuffix("s")
-    return (forms.get(name) or forms.get(bare)
-            or folded.get(name.casefold()) or folded.get(bare.casefold()))
+    return (
+        forms.get(name)
+        or forms.get(bare)
+        or folded.get(name.casefold())
+        or folded.get(bare.casefold())
+    )
 
 
 def organisation_for_domain(address: str) -> KnownOrganisation | None:
@@ -149,10 +160,13 @@ def _org_suffixes() -> tuple[str, ...]:
     return tuple(cue_words("org_suffix"))
 
 
-_ORG_RUN_RE = re.compile(r"""
+_ORG_RUN_RE = re.compile(
+    r"""
     [A-ZÅÄÖÉ][\w&'’-]*                    # a capitalised word (ESF-rådet, SPeL, Arbetsförmedlingen)
     (?:[ ](?:&[ ])?[A-ZÅÄÖÉ][\w&'’-]*)*   # more of them, `&` allowed between
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _ACRONYM_RE = re.compile(r"\b[A-ZÅÄÖ]\w*[A-ZÅÄÖ]")  # two capitals in a word: SPeL, KomAn, ESF-rådet
 _HEAD_RE = re.compile(r"[ ]([a-zåäö]+)(?![\w-])")  # a lower-case head noun after: `X universitet`
 
@@ -187,9 +201,16 @@ def _organised(name: str, bare: bool = True) -> bool:
         return True
     if any(w.casefold().endswith(_org_suffixes()) for w in words):
         return True
-    return (bare and len(words) == 1 and first not in cue_words("stopword") and not is_role(name)
-            and first not in _header_labels() and name not in _given_names()
-            and resolve_municipality(name) is None and resolve_region(name) is None)
+    return (
+        bare
+        and len(words) == 1
+        and first not in cue_words("stopword")
+        and not is_role(name)
+        and first not in _header_labels()
+        and name not in _given_names()
+        and resolve_municipality(name) is None
+        and resolve_region(name) is None
+    )
 
 
 @lru_cache(maxsize=8192)  # pure in its arguments; names recur through a document
@@ -207,13 +228,17 @@ def _is_org_phrase(phrase: str, bare: bool = True) -> bool:
 @lru_cache(maxsize=1)
 def _known_re() -> re.Pattern[str]:
     """Every known name form counted in running text, longest first."""
-    forms = sorted((f for f, o in _org_forms()[0].items() if not o.slot_only),
-                   key=len, reverse=True)
+    forms = sorted(
+        (f for f, o in _org_forms()[0].items() if not o.slot_only), key=len, reverse=True
+    )
     alternation = "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
-    return re.compile(rf"""
+    return re.compile(
+        rf"""
         (?<![\w-])(?P<form>{alternation})   # a known form, not inside a word
         (?:s|-[\w-]+)?(?!\w)                # genitive or compound: Skolverkets, IFAU-studie
-    """, re.VERBOSE)
+    """,
+        re.VERBOSE,
+    )
 
 
 def find_known_organisations(text: str, base: int = 0) -> list[OrgMention]:
@@ -233,7 +258,7 @@ def find_known_organisations(text: str, base: int = 0) -> list[OrgMention]:
 
 def _in_caps_heading(text: str, start: int, end: int) -> bool:
     """True for an upper-case word among upper-case words (`UTVÄRDERING AV KONFERENSEN`)."""
-    around = text[max(0, start - 20):start].split()[-1:] + text[end:end + 20].split()[:1]
+    around = text[max(0, start - 20) : start].split()[-1:] + text[end : end + 20].split()[:1]
     return any(len(w) > 2 and w.isupper() for w in around)
 
 
@@ -250,9 +275,9 @@ def find_definitions(text: str, base: int = 0) -> list[OrgMention]:
     for m in _DEFINED_RE.finditer(text):
         start = _long_form(text, m.start(), m["acr"])
         if start is not None:
-            long = text[start:m.start()].strip()
+            long = text[start : m.start()].strip()
             known = lookup_organisation(long) or lookup_organisation(m["acr"])
-            out.append(OrgMention(text[start:m.end()], base + start, base + m.end(), known, True))
+            out.append(OrgMention(text[start : m.end()], base + start, base + m.end(), known, True))
     return out
 
 
@@ -267,7 +292,7 @@ def _long_form(text: str, end: int, acr: str) -> int | None:
         if len(name) == n and acr in _initials(" ".join(name)) and not any(map(_blocks, name)):
             return None
     for word in reversed(words):
-        long = window[word.start():].strip()
+        long = window[word.start() :].strip()
         fits = _subsequence(acr.casefold(), long.casefold())
         if word.group()[0] == acr[0] and long != acr and fits:
             return offset + word.start()
@@ -290,6 +315,11 @@ def _initials(name: str) -> set[str]:
 def _blocks(token: str) -> bool:
     """True for a capitalised word that cannot be part of a person's name."""
     folded = token.casefold()
-    return (folded in cue_words("stopword") or folded in cue_words("label") or is_role(token)
-            or folded in _header_labels() or lookup_organisation(token) is not None
-            or folded.endswith(_org_suffixes()))
+    return (
+        folded in cue_words("stopword")
+        or folded in cue_words("label")
+        or is_role(token)
+        or folded in _header_labels()
+        or lookup_organisation(token) is not None
+        or folded.endswith(_org_suffixes())
+    )

@@ -23,25 +23,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .orgnames import (  # noqa: F401  (re-exported for callers of people.py)
-    _blocks,
-    _initials,
-    KnownOrganisation,
-    OrgMention,
     _ACRONYM_RE,
     _DEFINED_RE,
     _ENDINGS,
     _HEAD_RE,
     _ORG_RUN_RE,
+    KnownOrganisation,
+    OrgMention,
+    _blocks,
     _folded_forms,
     _given_names,
     _header_labels,
     _in_caps_heading,
+    _initials,
     _is_org_phrase,
     _known_re,
     _long_form,
@@ -76,7 +76,6 @@ class PersonMatch:
     cue: str = ""
 
 
-
 # ---------------------------------------------------------------- candidate names
 
 _UPPER, _LOWER = "A-ZÅÄÖÉÜØÆ", "a-zåäöéèëüáíóúñçøæß"
@@ -106,17 +105,23 @@ def _patterns() -> _Patterns:
     """Compile the name-run and cue regexes."""
     i, labels = re.IGNORECASE, _alternation("label")
     return _Patterns(
-        run=re.compile(rf"""
+        run=re.compile(
+            rf"""
             (?<![\w-]){_TOKEN}                     # a capitalised word starting a word
-            (?:[ ](?:(?:{_alternation('particle')})[ ])?   # then on the same line: von, af ...
+            (?:[ ](?:(?:{_alternation("particle")})[ ])?   # then on the same line: von, af ...
                (?:[{_UPPER}]\.[ ])?{_TOKEN})+      # ... a middle initial and more words
             (?![\w-])                              # ending a word
-        """, re.VERBOSE),
-        label_before=re.compile(rf"""
+        """,
+            re.VERBOSE,
+        ),
+        label_before=re.compile(
+            rf"""
             (?:^|[\s(])(?P<label>(?:{labels})      # Foto, Moderator ...
               (?:\s+(?:och|&)\s+(?:{labels}))?)    # ... Text och foto
             \s*:\s*$                               # a colon just before the name
-        """, re.VERBOSE | i),
+        """,
+            re.VERBOSE | i,
+        ),
         verb_before=re.compile(rf"(?:^|[\s,–-])(?:{_alternation('verb_before')})\s+$", i),
         verb_after=re.compile(rf"\s+(?:{_alternation('verb_after')})(?![\w-])", i),
         list_cue=re.compile(rf"(?:^|\W)(?:{_alternation('list_cue')})\s*:?\s+", i),
@@ -135,7 +140,7 @@ def _split_run(words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     for piece in pieces:
         given = [k for k, w in enumerate(piece) if w.group() in _given_names()]
         if len(piece) >= 3 and given and given[0] > 0 and len(piece) - given[0] >= 2:
-            piece = piece[given[0]:]  # `Inledning Åsa Berg`: a heading word glued before the name
+            piece = piece[given[0] :]  # `Inledning Åsa Berg`: a heading word glued before the name
         if 2 <= len(piece) <= 3:
             out.append(piece)
     return out
@@ -146,6 +151,7 @@ def _is_place(words: list[str]) -> bool:
 
     A surname may be a place (`Eva Lund`), so a known given name first keeps the run.
     """
+
     def place(name: str) -> bool:
         return resolve_municipality(name) is not None or resolve_region(name) is not None
 
@@ -170,12 +176,15 @@ _INITIALS_RE = re.compile(r"\s*\((?P<ini>[A-ZÅÄÖ]{1,4})\)")  # Name (AB)
 _PAREN_RE = re.compile(r"\s*\((?P<org>[^()\n]{1,60})\)")  # Name (Skolverket), Name (S)
 _TAIL_START_RE = re.compile(r"(?P<comma>,)?[ \t]*(?<=[, \t])(?!(?:och|samt)\s)")  # `, x`/` x`
 _PART_SPLIT_RE = re.compile(r"\s*[,|]\s*|\s+[–—-]\s+")  # the parts of a speaker line
-_APPOSITIVE_END_RE = re.compile(r"""
+_APPOSITIVE_END_RE = re.compile(
+    r"""
     [,;()\n]                       # the next comma, semicolon, bracket or line break
   | \.(?:\s|$)                     # a full stop
   | \s+[–—]\s+                     # a dash
   | \s+\S+:                        # the next label (`Foto:`)
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _PREP_RE = re.compile(r"[ \t]+(?:från|på|vid|hos)[ \t]+")  # `Name från Org`
 _NEXT_NAME_RE = re.compile(r"\s+(?:samt|och)\s+(?=[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ])")  # `, och Eva Ek`
 _LIST_END_RE = re.compile(r"[.;:!?\n]")
@@ -183,7 +192,9 @@ _ROLE_LABEL_RE = re.compile(r"(?:^|[\s(])(?P<label>[\w-]+)\s*:\s*$")  # `Projekt
 _LABEL_LINE_RE = re.compile(r"(?:^|\n)[ \t•*-]*(?P<label>[\w-]+)[ \t]*:?[ \t]*$")  # `Kontakt`
 _LINK_RE = re.compile(r"^\s*(?:\([A-ZÅÄÖ]{1,4}\))?\s*(?:,|och|samt|&)\s*$")  # `A (AB), B`
 _BULLETS = " \t•*-–❖·"
-_ONLY_BULLETS_RE = re.compile(rf"[{re.escape(_BULLETS)}]*$")  # matched between offsets, never copied
+_ONLY_BULLETS_RE = re.compile(
+    rf"[{re.escape(_BULLETS)}]*$"
+)  # matched between offsets, never copied
 _ONLY_STOPS_RE = re.compile(r"[ .]*$")
 
 
@@ -205,7 +216,7 @@ def _next_line(text: str, line_end: int) -> str:
     if line_end >= len(text):
         return ""
     end = text.find("\n", line_end + 1)
-    return text[line_end + 1:end if end >= 0 else len(text)].strip(_BULLETS)
+    return text[line_end + 1 : end if end >= 0 else len(text)].strip(_BULLETS)
 
 
 # A role phrase of the corpus is at most ~100 characters; a run four times longer without a comma,
@@ -219,7 +230,7 @@ def _appositive(text: str, pos: int) -> str | None:
     end = _APPOSITIVE_END_RE.search(text, pos, stop)
     if end is None and stop < len(text):
         return None
-    return text[pos:end.start() if end else len(text)].strip()
+    return text[pos : end.start() if end else len(text)].strip()
 
 
 def _orgs_in_role(phrase: str) -> list[str]:
@@ -231,11 +242,11 @@ def _orgs_in_role(phrase: str) -> list[str]:
         if not is_role(word.group()):
             continue
         if i and words[i - 1].group().endswith("s"):
-            owner = _genitive_owner(phrase[words[max(0, i - 3)].start():words[i - 1].end()])
+            owner = _genitive_owner(phrase[words[max(0, i - 3)].start() : words[i - 1].end()])
             orgs += [owner] if owner else []
-        prep = re.match(rf"\s+(?:{_alternation('org_preposition')})(?=\s)", phrase[word.end():])
+        prep = re.match(rf"\s+(?:{_alternation('org_preposition')})(?=\s)", phrase[word.end() :])
         pos = word.end() + (prep.end() if prep else 0)
-        found = organisation_at(phrase, pos + 1) if phrase[pos:pos + 1] == " " else None
+        found = organisation_at(phrase, pos + 1) if phrase[pos : pos + 1] == " " else None
         orgs += [found[0]] if found else []
     return list(dict.fromkeys(orgs))
 
@@ -313,7 +324,7 @@ class _Ctx:
 
     @property
     def name(self) -> str:
-        return self.text[self.start:self.end]
+        return self.text[self.start : self.end]
 
     @property
     def given(self) -> bool:
@@ -330,17 +341,17 @@ def _context(text: str, start: int, end: int) -> _Ctx:
     ini = _INITIALS_RE.match(text, end, le)
     ini = ini if ini and ini["ini"] in _initials(text[start:end]) else None
     rest = ini.end() if ini else end
-    before = text[max(ls, start - 120):start]
+    before = text[max(ls, start - 120) : start]
     return _Ctx(text, start, end, rest, before, ini is not None, _tail_role(text, rest))
 
 
 def _speaker_line(c: _Ctx) -> _Found:
     """`Name, role, Org` alone on a line, the organisation maybe on the next line."""
     text = c.text
-    if c.before.strip(_BULLETS) or text[c.rest:c.rest + 1] not in (",", " ", "\n", ""):
+    if c.before.strip(_BULLETS) or text[c.rest : c.rest + 1] not in (",", " ", "\n", ""):
         return None
     _, le = _line(text, c.start, c.end)
-    tail, below = text[c.rest:le].strip(), _next_line(text, le)
+    tail, below = text[c.rest : le].strip(), _next_line(text, le)
     parts = _PART_SPLIT_RE.split(tail[1:]) if tail[:1] in ",|–—-" else []
     if not tail:  # name alone on its line: the role line is the next one
         first = _PART_SPLIT_RE.split(below)[0]
@@ -372,7 +383,7 @@ def _role_before(c: _Ctx) -> _Found:
     m = re.search(r"(?P<role>[\w-]+)\s+(?:(?:var|är|blir)\s+)?$", c.before)
     if not m or not is_role(m["role"]):
         return None
-    owner = re.search(r"((?:\S+\s+){0,3}?\S+s)\s+$", c.before[:m.start()])
+    owner = re.search(r"((?:\S+\s+){0,3}?\S+s)\s+$", c.before[: m.start()])
     return m["role"], _genitive_owner(owner.group(1)) if owner else None
 
 
@@ -395,17 +406,23 @@ def _paren(c: _Ctx) -> _Found:
     inside = m["org"]
     if is_role(inside.split()[0]):
         return inside, "; ".join(_orgs_in_role(inside)) or None
-    if not (lookup_organisation(inside) or inside.casefold() in cue_words("party")
-            or (c.given and _is_org_phrase(inside))):
+    if not (
+        lookup_organisation(inside)
+        or inside.casefold() in cue_words("party")
+        or (c.given and _is_org_phrase(inside))
+    ):
         return None
     role, more = _tail_role(c.text, m.end())
     return role, "; ".join(filter(None, (inside, more)))
 
 
-_COPULA_RE = re.compile(r"""
+_COPULA_RE = re.compile(
+    r"""
     [ \t]+(?:är|var|blir|arbetar[ ]som|jobbar[ ]som|har[ ]varit)[ \t]+   # `Name är`, `arbetar som`
     (?:(?:ny|nytillträdd|tillförordnad|en|sedan[ ]\d{4})[ ]+)?           # `är ny projektledare`
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _ROLE_END_RE = re.compile(r"\s+(?:och|som|med|där|men|sedan)\s")  # the role phrase ends at a clause
 
 
@@ -413,11 +430,18 @@ def _copula(c: _Ctx) -> _Found:
     """`Name är projektledare för X`, `Name är tf. kanslichef på Y`, and a second name whose copula is
     left out (`A är ordförande och B tillförordnad kanslichef för X`)."""
     m = _COPULA_RE.match(c.text, c.rest)
-    elided = m is None and c.before.endswith(" och ") and " är " in c.before and c.text[c.rest:c.rest + 1] == " "
+    elided = (
+        m is None
+        and c.before.endswith(" och ")
+        and " är " in c.before
+        and c.text[c.rest : c.rest + 1] == " "
+    )
     if not (m or elided) or not _plausible(c.name):
         return None
     pos = m.end() if m else c.rest + 1
-    modifier = _role_modifier_re().match(c.text, pos)  # `tf.`, `tillförordnad`: an abbreviation's dot ends no role
+    modifier = _role_modifier_re().match(
+        c.text, pos
+    )  # `tf.`, `tillförordnad`: an abbreviation's dot ends no role
     appositive = _appositive(c.text, modifier.end() if modifier else pos)
     if appositive is None:
         return None
@@ -439,7 +463,7 @@ def _verb(c: _Ctx) -> _Found:
     pats, text, pos = _patterns(), c.text, c.rest
     if not (c.tail[0] or c.tail[1] or _plausible(c.name)):
         return None
-    if pats.verb_before.search(text[max(0, c.start - 40):c.start]):
+    if pats.verb_before.search(text[max(0, c.start - 40) : c.start]):
         return c.tail
     if text.startswith(",", pos):  # an appositive between commas before the verb
         phrase = _appositive(text, pos + 1)
@@ -472,9 +496,16 @@ def _appositive_cue(c: _Ctx) -> _Found:
     return c.tail if c.given or lookup_organisation(org or "") else None
 
 
-_CUES = (("speaker_line", _speaker_line), ("label", _label), ("role_before", _role_before),
-         ("initials", _initials_cue), ("paren", _paren), ("verb", _verb),
-         ("copula", _copula), ("appositive", _appositive_cue))
+_CUES = (
+    ("speaker_line", _speaker_line),
+    ("label", _label),
+    ("role_before", _role_before),
+    ("initials", _initials_cue),
+    ("paren", _paren),
+    ("verb", _verb),
+    ("copula", _copula),
+    ("appositive", _appositive_cue),
+)
 
 
 def _frame(text: str, start: int, end: int) -> PersonMatch | None:
@@ -509,9 +540,11 @@ def _list_heads() -> tuple[str, ...]:
 
 def _in_list(text: str, start: int) -> bool:
     """True when a list cue (`I panelen satt`) opens the sentence the name stands in."""
-    window = text[max(0, start - 300):start]
+    window = text[max(0, start - 300) : start]
     lowered = window.casefold()
-    if not any(head in lowered for head in _list_heads()):  # the cue's first word is not there: no cue
+    if not any(
+        head in lowered for head in _list_heads()
+    ):  # the cue's first word is not there: no cue
         return False
     cues = list(_patterns().list_cue.finditer(window))
     return bool(cues) and not _LIST_END_RE.search(window, cues[-1].end())
@@ -522,8 +555,13 @@ def _linked(text: str, found: list[_Slot]) -> None:
     for k in range(len(found) - 2, -1, -1):
         s, e, person = found[k]
         s2, _, nxt = found[k + 1]
-        if (person is None and nxt is not None and nxt.cue in ("verb", "list")
-                and _LINK_RE.match(text[e:s2]) and _plausible(text[s:e])):
+        if (
+            person is None
+            and nxt is not None
+            and nxt.cue in ("verb", "list")
+            and _LINK_RE.match(text[e:s2])
+            and _plausible(text[s:e])
+        ):
             found[k] = (s, e, PersonMatch(text[s:e], s, e, cue=nxt.cue))
 
 
@@ -532,11 +570,14 @@ def _name_lines(text: str, found: list[_Slot]) -> None:
     k = 0
     while k < len(found):
         j = k
-        while j + 1 < len(found) and _LINK_RE.match(text[found[j][1]:found[j + 1][0]]):
+        while j + 1 < len(found) and _LINK_RE.match(text[found[j][1] : found[j + 1][0]]):
             j += 1
         ls, le = _line(text, found[k][0], found[j][1])
-        alone = bool(_ONLY_BULLETS_RE.match(text, ls, found[k][0]) and _ONLY_STOPS_RE.match(text, found[j][1], le))
-        given = any(text[s:e].split()[0] in _given_names() for s, e, _ in found[k:j + 1])
+        alone = bool(
+            _ONLY_BULLETS_RE.match(text, ls, found[k][0])
+            and _ONLY_STOPS_RE.match(text, found[j][1], le)
+        )
+        given = any(text[s:e].split()[0] in _given_names() for s, e, _ in found[k : j + 1])
         if j > k and alone and given:
             for i in range(k, j + 1):
                 s, e, person = found[i]

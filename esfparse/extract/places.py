@@ -372,7 +372,10 @@ def _whole_line(text: str, first: _Candidate, last: _Candidate | None = None) ->
     """True when the names from `first` to `last` fill their line(s), apart from a bullet."""
     last = last or first
     line_start, line_end = _line_bounds(text, first.start, last.end)
-    return bool(_BULLET_RE.match(text, line_start, first.start) and _LINE_END_RE.match(text, last.end, line_end))
+    return bool(
+        _BULLET_RE.match(text, line_start, first.start)
+        and _LINE_END_RE.match(text, last.end, line_end)
+    )
 
 
 def _linked(text: str, prev: _Candidate, cand: _Candidate) -> bool:

@@ -25,7 +25,6 @@ partner. Vocabulary: ``data/relation_terms.csv``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,7 +37,9 @@ __all__ = ["ROLES", "Relation", "find_relations"]
 ROLES = ("owner", "partner", "co_financier", "funder", "target_authority", "venue", "mentioned")
 _ENDS = frozenset(".;:!?")
 _MAX_ITEM = 12  # tokens: an item longer than this is a clause, not a name
-_WINDOW = 80  # tokens read after a cue (and 40 before it): work per cue is bounded, so a run stays linear
+_WINDOW = (
+    80  # tokens read after a cue (and 40 before it): work per cue is bounded, so a run stays linear
+)
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,15 @@ class _Sentence:
         return self.word(i).lower()
 
     def span(self, a: int, b: int) -> str:
-        return self.text[self.rt.words[a][1]:self.rt.words[b - 1][2]]
+        return self.text[self.rt.words[a][1] : self.rt.words[b - 1][2]]
 
     def phrase(self, i: int, table: dict[str, tuple[str, str]], limit: int = 4) -> int:
         """Tokens of the longest entry of `table` written at token i (0 when none)."""
         for n in range(limit, 0, -1):
-            if i + n <= len(self.rt.words) and " ".join(self.lower(k) for k in range(i, i + n)) in table:
+            if (
+                i + n <= len(self.rt.words)
+                and " ".join(self.lower(k) for k in range(i, i + n)) in table
+            ):
                 return n
         return 0
 
@@ -100,7 +104,9 @@ def _lower_span(st: _Sentence, a: int, b: int) -> str:
 
 
 def _titled(word: str) -> bool:
-    return bool(word) and (word[0].isupper() or (word[0].isdigit() and any(c.isalpha() for c in word)))
+    return bool(word) and (
+        word[0].isupper() or (word[0].isdigit() and any(c.isalpha() for c in word))
+    )
 
 
 # ---------------------------------------------------------------- candidate sentences
@@ -143,7 +149,12 @@ def _item_end(st: _Sentence, i: int, stop: int, bodies: dict[int, tuple[str, str
             if st.word(i - 1).endswith("-"):  # `hälso- och sjukvården`
                 i += 1
                 continue
-            if plural_place and _titled(st.word(i + 1)) and st.word(i) != "," and not _names_body(st, i + 1):
+            if (
+                plural_place
+                and _titled(st.word(i + 1))
+                and st.word(i) != ","
+                and not _names_body(st, i + 1)
+            ):
                 i += 1  # `arbetsförmedlingar i Piteå och Arvidsjaur`: places of one plural head
                 continue
             return i
@@ -186,8 +197,12 @@ def _read_item(st: _Sentence, a: int, b: int, bodies: dict[int, tuple[str, str, 
             end += 1  # `Arbetsförmedlingen Boden`: the body and its local unit
         return _after_name(st, _Item(a, end, kind), b)
     n = st.phrase(a, _terms()["generic"])
-    if n and not (_titled(st.word(a)) and _terms()["generic"][_lower_span(st, a, a + n)] == ("body", "sg")):
-        return _generic(st, a, a + n, b, bodies)  # (a capitalised singular head is a name: `Försäkringskassa`)
+    if n and not (
+        _titled(st.word(a)) and _terms()["generic"][_lower_span(st, a, a + n)] == ("body", "sg")
+    ):
+        return _generic(
+            st, a, a + n, b, bodies
+        )  # (a capitalised singular head is a name: `Försäkringskassa`)
     if not _titled(st.word(a)):
         return _Item(a, b, "none", "not a name")
     return _after_name(st, _Item(a, _name_end(st, a, b), "name"), b)
@@ -205,21 +220,33 @@ def _name_end(st: _Sentence, a: int, b: int) -> int:
             break
     if i < b and st.lower(i).endswith(_heads()) and st.word(i).islower():
         i += 1  # `Lunds universitet`
-    elif i < b and i == a + 1 and st.word(a).endswith("s") and st.word(i).islower() and st.word(i).isalpha():
+    elif (
+        i < b
+        and i == a + 1
+        and st.word(a).endswith("s")
+        and st.word(i).islower()
+        and st.word(i).isalpha()
+    ):
         return a  # `Hushållningssällskapets medlemmar`: the body's members, not the body
     elif st.word(a).isupper() and b - a <= 3 and all(st.word(k).isalpha() for k in range(a, b)):
         i = b  # `VIVA resurs`: an acronym and its word
     return i
 
 
-def _generic(st: _Sentence, a: int, h: int, b: int, bodies: dict[int, tuple[str, str, int]]) -> _Item:
+def _generic(
+    st: _Sentence, a: int, h: int, b: int, bodies: dict[int, tuple[str, str, int]]
+) -> _Item:
     """A lower-case head: a body a place or a bracket specifies, or a kind whose names follow."""
     cls, number = _terms()["generic"][_lower_span(st, a, h)]
     if cls in ("service", "self"):
         return _Item(a, h, "none", f"generic head ({cls})")
-    if cls == "actor" or (number == "pl" and h < b and (_titled(st.word(h)) or st.lower(h) == "of")):
-        rest = h + (st.phrase(h, _terms()["filler"], 3))  # `utbildningsaktörer såsom X`, `municipalities of X`
-        if rest < b and rest > h or (cls != "actor" and rest < b):
+    if cls == "actor" or (
+        number == "pl" and h < b and (_titled(st.word(h)) or st.lower(h) == "of")
+    ):
+        rest = h + (
+            st.phrase(h, _terms()["filler"], 3)
+        )  # `utbildningsaktörer såsom X`, `municipalities of X`
+        if (rest < b and rest > h) or (cls != "actor" and rest < b):
             return _read_item(st, rest, b, bodies)
         return _Item(a, h, "none", f"generic head ({cls})")
     end = h
@@ -237,14 +264,23 @@ def _after_name(st: _Sentence, item: _Item, b: int) -> _Item:
     if item.end < b and st.lower(item.end) in _terms()["unit_prep"]:
         return _Item(item.start, item.end, "none", f"a unit of {st.span(item.end + 1, b)}")
     words = [st.word(k) for k in range(item.start, item.end)]
-    if len(words) == 1 and (words[0].lower() in _terms()["stop"] or len(words[0]) < 2 or "." in words[0]
-                            or words[0].isdigit()):
+    if len(words) == 1 and (
+        words[0].lower() in _terms()["stop"]
+        or len(words[0]) < 2
+        or "." in words[0]
+        or words[0].isdigit()
+    ):
         return _Item(item.start, item.end, "none", "a stop word, abbreviation or number alone")
     return item
 
 
-def _enumeration(st: _Sentence, pos: int, stop: int, bodies: dict[int, tuple[str, str, int]],
-                 inner: dict[int, int]) -> Iterator[tuple[_Item, int]]:
+def _enumeration(
+    st: _Sentence,
+    pos: int,
+    stop: int,
+    bodies: dict[int, tuple[str, str, int]],
+    inner: dict[int, int],
+) -> Iterator[tuple[_Item, int]]:
     """(item, end of the raw item) of the enumeration at token pos; it ends after the item following
     its first conjunction (`, samt` adds one). `inner` maps the start of a nested cue's list to its end."""
     conj_seen = False
@@ -256,11 +292,17 @@ def _enumeration(st: _Sentence, pos: int, stop: int, bodies: dict[int, tuple[str
         else:
             end = _item_end(st, pos, stop, bodies)
             item = _read_item(st, pos, end, bodies)
-            if item.kind == "name" and item.end - item.start == 1 and st.word(item.start).endswith("s") \
-                    and _municipalities_follow(st, end, stop):
-                item = _Item(item.start, item.end, "municipality", "a municipality (`A:s och B kommuner`)")
+            if (
+                item.kind == "name"
+                and item.end - item.start == 1
+                and st.word(item.start).endswith("s")
+                and _municipalities_follow(st, end, stop)
+            ):
+                item = _Item(
+                    item.start, item.end, "municipality", "a municipality (`A:s och B kommuner`)"
+                )
             yield item, end
-            if item.kind == "none" and not has_conj or end - pos > _MAX_ITEM:
+            if (item.kind == "none" and not has_conj) or end - pos > _MAX_ITEM:
                 return
             pos = end
         n = _separator(st, pos)
@@ -276,14 +318,22 @@ def _enumeration(st: _Sentence, pos: int, stop: int, bodies: dict[int, tuple[str
 def _municipalities_follow(st: _Sentence, pos: int, stop: int) -> bool:
     """`Stenungssunds och Uddevalla kommuner`: a genitive before a conjunction and `X kommuner`."""
     n = _separator(st, pos)
-    return bool(n) and st.lower(pos + n + 1) in ("kommuner", "kommunerna", "städer") and pos + n + 1 < stop
+    return (
+        bool(n)
+        and st.lower(pos + n + 1) in ("kommuner", "kommunerna", "städer")
+        and pos + n + 1 < stop
+    )
 
 
 # ---------------------------------------------------------------- one sentence
 def _clause_start(st: _Sentence, cue_start: int) -> int:
     """Start of the clause before a cue that takes its organisations before it (`X medfinansierar`)."""
     i, limit = cue_start, max(0, cue_start - _WINDOW // 2)
-    while i > limit and st.word(i - 1) not in (",", ";", ":") and st.lower(i - 1) not in ("att", "som", "där"):
+    while (
+        i > limit
+        and st.word(i - 1) not in (",", ";", ":")
+        and st.lower(i - 1) not in ("att", "som", "där")
+    ):
         i -= 1
     if st.lower(i) in ("det", "även", "också") and st.lower(i + 1) in ("är", "har"):
         i += 2
@@ -306,14 +356,17 @@ def _cleft(st: _Sentence, cue_start: int) -> tuple[int, int] | None:
     return (2, som) if som else None
 
 
-def _sentence_relations(text: str, s: int, e: int, owner: str | None,
-                        is_place: Callable[[str], bool] | None) -> Iterator[Relation]:
+def _sentence_relations(
+    text: str, s: int, e: int, owner: str | None, is_place: Callable[[str], bool] | None
+) -> Iterator[Relation]:
     st = _Sentence(text[s:e], s, analyse_relations(text[s:e]))
     bodies = {a: (kind, name, b) for kind, name, a, b in st.rt.bodies}
     cues = st.rt.cues
     inner: dict[int, int] = {}
     found: list[tuple[_Item, str, str, int]] = []
-    for role, cue_id, side, cs, ce in reversed(cues):  # nested lists first: their end is known to the outer
+    for role, cue_id, side, cs, ce in reversed(
+        cues
+    ):  # nested lists first: their end is known to the outer
         if side == "before":
             spans = [(_clause_start(st, cs), cs)]
         else:
@@ -329,15 +382,25 @@ def _sentence_relations(text: str, s: int, e: int, owner: str | None,
     other = {cs: _other_project(st, cs) for _r, _c, _s, cs, _e in cues}
     for item, role, cue_id, cs in found:
         if other[cs]:
-            item = _Item(item.start, item.end, "none" if item.kind != "none" else item.kind,
-                         item.reason or f"a relation of another project ({other[cs]})")
+            item = _Item(
+                item.start,
+                item.end,
+                "none" if item.kind != "none" else item.kind,
+                item.reason or f"a relation of another project ({other[cs]})",
+            )
         rel = _relation(st, item, role, cue_id, owner, is_place)
         if rel is not None:
             yield rel
 
 
-def _relation(st: _Sentence, item: _Item, role: str, cue_id: str, owner: str | None,
-              is_place: Callable[[str], bool] | None) -> Relation | None:
+def _relation(
+    st: _Sentence,
+    item: _Item,
+    role: str,
+    cue_id: str,
+    owner: str | None,
+    is_place: Callable[[str], bool] | None,
+) -> Relation | None:
     if item.start >= item.end or item.start >= len(st.rt.words):
         return None
     name = st.span(item.start, item.end).rstrip(".,")
@@ -351,13 +414,20 @@ def _relation(st: _Sentence, item: _Item, role: str, cue_id: str, owner: str | N
         role, reason = "funder", f"a funding body ({reason})"
     elif owner and name.casefold() == owner.casefold():
         role, reason = "owner", "the project owner"
-    elif role == "partner" and (item.kind == "municipality" or is_place and is_place(name)):
+    elif role == "partner" and (item.kind == "municipality" or (is_place and is_place(name))):
         role, reason = "mentioned", "a municipality: recorded as a place"
-    return Relation(name, role, start, start + len(name), st.base, st.base + len(st.text), cue_id, reason)
+    return Relation(
+        name, role, start, start + len(name), st.base, st.base + len(st.text), cue_id, reason
+    )
 
 
-def find_relations(text: str, start: int = 0, end: int | None = None, owner: str | None = None,
-                   is_place: Callable[[str], bool] | None = None) -> list[Relation]:
+def find_relations(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    owner: str | None = None,
+    is_place: Callable[[str], bool] | None = None,
+) -> list[Relation]:
     """Organisations in a role to the project in text[start:end], in text order, each with its sentence."""
     end = len(text) if end is None else end
     out: list[Relation] = []

@@ -20,12 +20,18 @@ from .presentation import parse_presentation
 from .project_page import parse_project_page
 
 _WINDOW_RE = re.compile(r"\bUtlysningen\s+(?:öppnar|pågår)\b[^\n]{0,120}")
-_COFINANCING_RE = re.compile(r"""
-    \b(?:[Mm]edfinansiering(?:en|sgrad(?:en)?)?\s+(?:ska|skall|bör)\s+(?:uppgå\s+till|vara)  # `Medfinansiering ska uppgå till`
-       |medfinansieras\s+med)                                                       # `ska medfinansieras med`
-    \s+(?:minst\s+)?(?P<pct>\d+(?:,\d+)?\s*(?:%|procent))""", re.VERBOSE)
+_COFINANCING_RE = re.compile(
+    r"""
+    # `Medfinansiering ska uppgå till` | `ska medfinansieras med`
+    \b(?:[Mm]edfinansiering(?:en|sgrad(?:en)?)?\s+(?:ska|skall|bör)\s+(?:uppgå\s+till|vara)
+       |medfinansieras\s+med)
+    \s+(?:minst\s+)?(?P<pct>\d+(?:,\d+)?\s*(?:%|procent))""",
+    re.VERBOSE,
+)
 _NO_COFINANCING_RE = re.compile(r"\bIngen\s+medfinansiering\s+krävs\b", re.IGNORECASE)
-_BUDGET_RE = re.compile(r"^[ \t]*Utlyst\s+belopp[ \t]*:?[ \t]*\n?[ \t]*(?P<value>[^\n]+)", re.MULTILINE)
+_BUDGET_RE = re.compile(
+    r"^[ \t]*Utlyst\s+belopp[ \t]*:?[ \t]*\n?[ \t]*(?P<value>[^\n]+)", re.MULTILINE
+)
 _ENTITY_KEYS = ("people", "organisations", "municipalities", "emails", "urls", "dates")
 
 
@@ -55,7 +61,7 @@ def _budget(doc: Document, out: dict[str, Any]) -> None:
     m = _BUDGET_RE.search(doc.text)
     amount = money.parse_money(m.group("value")) if m else None
     if m and amount is not None and amount.currency == "SEK":
-        out["call_budget_sek"] = int(round(amount.amount))
+        out["call_budget_sek"] = round(amount.amount)
         at = m.start("value")
         out["evidence"]["call_budget_sek"] = doc.evidence(at + amount.start, at + amount.end)
 

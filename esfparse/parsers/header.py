@@ -23,11 +23,12 @@ from importlib import resources
 from ..document import Document
 from ..layout import Block
 
-
 # An ESF+ diarienummer (`23-101-S05`) or a project number (`2019/00446`) ...
 ESFPLUS_DNR_RE = re.compile(r"^\d{2}-\d{3}-S\d{2}$")
 # ... opening a title line: `23-101-S05 - Titel`.
-ID_TITLE_RE = re.compile(r"^\s*(?P<id>\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})\s+[-–]\s+(?P<title>\S.*?)\s*$", re.MULTILINE)
+ID_TITLE_RE = re.compile(
+    r"^\s*(?P<id>\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})\s+[-–]\s+(?P<title>\S.*?)\s*$", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ class Header:
 
     @property
     def style(self) -> str | None:
-        styles = [f.style for f in self.fields if f.style != "inline"] or [f.style for f in self.fields]
+        styles = [f.style for f in self.fields if f.style != "inline"] or [
+            f.style for f in self.fields
+        ]
         return max(set(styles), key=styles.count) if styles else None
 
 
@@ -85,7 +88,10 @@ def read_header(doc: Document, min_fields: int = 3) -> Header | None:
         if block.kind != "pair" or block.field is None or not _acceptable(doc, block, None):
             continue
         header = _read_run(doc, blocks, i)
-        if len(header.fields) >= min_fields and len({f.field for f in header.fields}) >= min_fields - 1:
+        if (
+            len(header.fields) >= min_fields
+            and len({f.field for f in header.fields}) >= min_fields - 1
+        ):
             return header
     return None
 
@@ -99,10 +105,14 @@ def _acceptable(doc: Document, block: Block, shape: str | None) -> bool:
     if shape is not None and _shape(block) != shape:
         return False
     if block.field is None:
-        return shape == "colon"  # an unknown `Label:` alone on its line inside a colon run: an extra field
+        return (
+            shape == "colon"
+        )  # an unknown `Label:` alone on its line inside a colon run: an extra field
     if block.sep == "space":  # `Projektägare Learning & Teaching`: a short value, not a sentence
-        value = doc.text[block.value_start:block.value_end]
-        if (value[:1].islower() and block.field not in ("email", "contact_person")) or _SENTENCE_RE.search(value):
+        value = doc.text[block.value_start : block.value_end]
+        if (
+            value[:1].islower() and block.field not in ("email", "contact_person")
+        ) or _SENTENCE_RE.search(value):
             return False
     return True
 
@@ -118,13 +128,19 @@ def _read_run(doc: Document, blocks: list[Block], first: int) -> Header:
     fields: list[HeaderField] = []
     shape = _shape(blocks[first])
     last, misses, spaced = blocks[first].last_line, 0, False
-    for block in blocks[first:first + _MAX_RUN_BLOCKS]:
+    for block in blocks[first : first + _MAX_RUN_BLOCKS]:
         if block.kind == "furniture":
             continue
         if block.kind == "heading":
             break
-        if block.kind != "pair" or not _acceptable(doc, block, shape) or (
-                block.field is None and ((block.line > last + 1 and not spaced) or len(block.label.split()) > 4)):
+        if (
+            block.kind != "pair"
+            or not _acceptable(doc, block, shape)
+            or (
+                block.field is None
+                and ((block.line > last + 1 and not spaced) or len(block.label.split()) > 4)
+            )
+        ):
             # an unknown label counts only right below the previous pair (or a blank line below it
             # where the rows are spaced so), and is short: `Delverksamheter som planeras är:` is prose
             misses += 1
@@ -132,14 +148,23 @@ def _read_run(doc: Document, blocks: list[Block], first: int) -> Header:
                 break
             continue
         misses = 0
-        value = doc.text[block.value_start:block.value_end]
+        value = doc.text[block.value_start : block.value_end]
         if "\n" in value:  # wrapped in its column
             value = " ".join(value.split())
         if not value and block.sep == "stacked":
             continue  # a bare label word without a value is not a field
         style = _STYLES.get(block.sep, "inline")
-        fields.append(HeaderField(block.field, block.label, value, block.value_start, block.value_end,
-                                  block.start, style))
+        fields.append(
+            HeaderField(
+                block.field,
+                block.label,
+                value,
+                block.value_start,
+                block.value_end,
+                block.start,
+                style,
+            )
+        )
         spaced = spaced or block.line > last + 1
         last = block.last_line
     return Header(fields, blocks[first].line, last)

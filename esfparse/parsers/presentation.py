@@ -9,9 +9,9 @@ from ..document import Document
 from ..extract import contacts, dates
 from ..extract import people as ppl
 from ..extract.goals import find_goals
-from ..nlp import find_text_tables
 from ..extract.places import find_municipalities
 from ..models import Evidence, Link, MunicipalityRef, OrganisationRef, Person
+from ..nlp import find_text_tables
 from .text_layout import is_noise, is_truncated, paged
 
 
@@ -20,11 +20,21 @@ def parse_presentation(doc: Document) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": "presentation", "layout": "talk", "evidence": {}, "extra": {}}
     _title(doc, out)
     out["truncated"] = is_truncated(doc)
-    out["goals"] = paged(doc, find_goals(doc.text, 0, len(doc.text), section=None, genre="presentation"))
+    out["goals"] = paged(
+        doc, find_goals(doc.text, 0, len(doc.text), section=None, genre="presentation")
+    )
     _links(doc, out)
     speakers = _speakers(doc, out)
-    out["people"] = [Person(name=p.name, role=p.role, organisation=p.organisation, email=p.email,
-                            evidence=doc.evidence(p.start, p.end)) for p in speakers]
+    out["people"] = [
+        Person(
+            name=p.name,
+            role=p.role,
+            organisation=p.organisation,
+            email=p.email,
+            evidence=doc.evidence(p.start, p.end),
+        )
+        for p in speakers
+    ]
     out["organisations"] = _organisations(doc, speakers, [*out["emails"], *out["urls"]])
     out["municipalities"] = _places(doc, speakers)
     if out["municipalities"]:
@@ -37,11 +47,15 @@ def parse_presentation(doc: Document) -> dict[str, Any]:
 def _links(doc: Document, out: dict[str, Any]) -> None:
     """E-mail addresses, and web addresses that are not part of one."""
     text = doc.text
-    out["emails"] = [Link(value=v, evidence=doc.evidence(s, e))
-                     for v, s, e in contacts.find_emails(text)]
+    out["emails"] = [
+        Link(value=v, evidence=doc.evidence(s, e)) for v, s, e in contacts.find_emails(text)
+    ]
     emails = {link.value for link in out["emails"]}
-    out["urls"] = [Link(value=v, evidence=doc.evidence(s, e)) for v, s, e in contacts.find_urls(text)
-                   if not any(v in em for em in emails)]
+    out["urls"] = [
+        Link(value=v, evidence=doc.evidence(s, e))
+        for v, s, e in contacts.find_urls(text)
+        if not any(v in em for em in emails)
+    ]
 
 
 def _title(doc: Document, out: dict[str, Any]) -> None:
@@ -67,9 +81,15 @@ def _places(doc: Document, speakers: list[ppl.PersonMatch]) -> list[Municipality
         m = pm.municipality
         if m.code not in seen and not any(s <= pm.start and pm.end <= e for s, e in names):
             seen[m.code] = MunicipalityRef(
-                as_written=m.name, code=m.code, name=m.name, county_code=m.county_code,
-                county_name=m.county_name, nuts2_code=m.nuts2_code, source="text",
-                evidence=doc.evidence(pm.start, pm.end))
+                as_written=m.name,
+                code=m.code,
+                name=m.name,
+                county_code=m.county_code,
+                county_name=m.county_name,
+                nuts2_code=m.nuts2_code,
+                source="text",
+                evidence=doc.evidence(pm.start, pm.end),
+            )
     return list(seen.values())
 
 
@@ -110,14 +130,18 @@ def _subject(doc: Document, title: Evidence | None) -> str | None:
 
 
 _LINK_MARK = " Länk till annan webbplats"  # how a web page's external link reads in its text
-_LINKED_RE = re.compile(r"""
+_LINKED_RE = re.compile(
+    r"""
     (?:^|(?<=\s))                                   # a word start
     (?P<name>[A-ZÅÄÖ][\w&-]*(?:[ ][A-ZÅÄÖ][\w&-]*){0,3})$  # up to four capitalised words
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 
-def _mentions(doc: Document, speakers: list[ppl.PersonMatch],
-              links: list[Link]) -> list[ppl.OrgMention]:
+def _mentions(
+    doc: Document, speakers: list[ppl.PersonMatch], links: list[Link]
+) -> list[ppl.OrgMention]:
     """Organisation mentions: definitions, known names, speakers' organisations, linked names."""
     text = doc.text
     found = [*ppl.find_definitions(text), *ppl.find_known_organisations(text)]
@@ -165,8 +189,9 @@ def _rank(m: ppl.OrgMention) -> int:
     return 2 if acronym and m.name in (acronym, acronym.capitalize()) else 1
 
 
-def _organisations(doc: Document, speakers: list[ppl.PersonMatch],
-                   links: list[Link]) -> list[OrganisationRef]:
+def _organisations(
+    doc: Document, speakers: list[ppl.PersonMatch], links: list[Link]
+) -> list[OrganisationRef]:
     """Each organisation once, in order of first mention, in its most complete written form."""
     mentions = _mentions(doc, speakers, links)
     aliases: dict[str, str] = {}  # acronym → long name, from `Long Name (ACR)` definitions
@@ -181,8 +206,14 @@ def _organisations(doc: Document, speakers: list[ppl.PersonMatch],
     refs = []
     for group in groups.values():
         best = min(group, key=lambda m: (_rank(m), m.start))
-        refs.append(OrganisationRef(name=best.name, role="mentioned", source="text",
-                                    evidence=doc.evidence(best.start, best.end)))
+        refs.append(
+            OrganisationRef(
+                name=best.name,
+                role="mentioned",
+                source="text",
+                evidence=doc.evidence(best.start, best.end),
+            )
+        )
     return refs
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from ..document import Document
 from ..extract import contacts, dates, money
 from ..extract.goals import find_goals
-from ..extract.relations import find_relations
 from ..extract.places import find_municipalities, resolve_municipality, resolve_region
+from ..extract.relations import find_relations
 from ..models import Goal, Link, MunicipalityRef, OrganisationRef, Relation, Section
 from .header import ESFPLUS_DNR_RE, ID_TITLE_RE, Header, HeaderField, read_header, vocabulary
 from .text_layout import find_sections, is_truncated, paged, title_line
@@ -23,10 +23,23 @@ from .text_layout import find_sections, is_truncated, paged, title_line
 _PROGRAMME_AREA_RE = re.compile(
     r"^(?:Programområde\s*)?(?P<code>[A-F]|\d+(?:\.\d+)?)(?:\s+(?P<name>.+))?$", re.IGNORECASE
 )
-_LED_BY_RE = re.compile(r"\b(?:led|run|managed)\s+by\s+(?P<org>[A-ZÅÄÖ][\w-]*(?:\s+[A-ZÅÄÖ][\w-]*)*)")
+_LED_BY_RE = re.compile(
+    r"\b(?:led|run|managed)\s+by\s+(?P<org>[A-ZÅÄÖ][\w-]*(?:\s+[A-ZÅÄÖ][\w-]*)*)"
+)
 _SIMPLE_FIELDS = (
-    "owner", "contact_person", "email", "phone", "phase", "diarienummer", "project_number",
-    "utlysning", "fund", "specific_goal", "programme_period", "nuts2", "intervention_type",
+    "owner",
+    "contact_person",
+    "email",
+    "phone",
+    "phase",
+    "diarienummer",
+    "project_number",
+    "utlysning",
+    "fund",
+    "specific_goal",
+    "programme_period",
+    "nuts2",
+    "intervention_type",
 )
 
 
@@ -48,7 +61,6 @@ def parse_project_page(doc: Document, header: Header | None = None) -> dict[str,
     _truncation(doc, out, sections, lists)
     _derived(out)
     return out
-
 
 
 def _read_header_fields(doc: Document, header: Header, out: dict[str, Any]) -> None:
@@ -75,9 +87,9 @@ def _money_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
         return
     name = "esf_grant" if f.field == "esf_grant" else "total_budget"
     key = f"{name}_{amount.currency.lower()}"
-    out[key] = int(round(amount.amount)) if amount.currency == "SEK" else amount.amount
+    out[key] = round(amount.amount) if amount.currency == "SEK" else amount.amount
     out["evidence"][key] = doc.evidence(f.start + amount.start, f.start + amount.end)
-    rate = money.parse_percent(f.value[amount.end:])
+    rate = money.parse_percent(f.value[amount.end :])
     if rate is not None and f.field == "esf_grant":
         out["union_cofinancing_rate"] = rate
         out["evidence"]["union_cofinancing_rate"] = doc.evidence(f.start, f.end)
@@ -125,9 +137,15 @@ def _int_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
 
 def _header_goal(doc: Document, f: HeaderField, value: int) -> Goal:
     return Goal(
-        value=value, unit="count", what=f.label.rstrip(":").strip().lower(), kind="planned_output",
-        source="header", quote=doc.text[f.quote_start:f.end], evidence=doc.evidence(f.quote_start, f.end),
-        value_evidence=doc.evidence(f.start, f.end), time_condition="under projekttiden",
+        value=value,
+        unit="count",
+        what=f.label.rstrip(":").strip().lower(),
+        kind="planned_output",
+        source="header",
+        quote=doc.text[f.quote_start : f.end],
+        evidence=doc.evidence(f.quote_start, f.end),
+        value_evidence=doc.evidence(f.start, f.end),
+        time_condition="under projekttiden",
     )
 
 
@@ -196,7 +214,10 @@ def _title(doc: Document, header: Header | None, out: dict[str, Any]) -> None:
         ident = m.group("id")
         key = "diarienummer" if ESFPLUS_DNR_RE.match(ident) else "project_number"
         if key not in out:
-            out[key], out["evidence"][key] = ident, doc.evidence(line.start + m.start("id"), line.start + m.end("id"))
+            out[key], out["evidence"][key] = (
+                ident,
+                doc.evidence(line.start + m.start("id"), line.start + m.end("id")),
+            )
         start, text = line.start + m.start("title"), m.group("title")
     else:
         start += len(line.text) - len(line.text.lstrip())
@@ -216,7 +237,9 @@ def _body_start(doc: Document, header: Header | None, out: dict[str, Any]) -> in
     return start
 
 
-def _lists(doc: Document, lists: dict[str, list[tuple[str, int, int]]], out: dict[str, Any]) -> None:
+def _lists(
+    doc: Document, lists: dict[str, list[tuple[str, int, int]]], out: dict[str, Any]
+) -> None:
     for key in ("co_financiers", "partners"):
         role = "co_financier" if key == "co_financiers" else "partner"
         out[key] = [
@@ -226,16 +249,25 @@ def _lists(doc: Document, lists: dict[str, list[tuple[str, int, int]]], out: dic
         if key in lists:
             out.setdefault("list_source", {})[key] = "list"
     if "municipalities" in lists:
-        out["municipalities"] = [_municipality_ref(doc, name, s, e, "list") for name, s, e in lists["municipalities"]]
+        out["municipalities"] = [
+            _municipality_ref(doc, name, s, e, "list") for name, s, e in lists["municipalities"]
+        ]
         out.setdefault("list_source", {})["municipalities"] = "list"
 
 
-def _municipality_ref(doc: Document, name: str, start: int, end: int, source: str) -> MunicipalityRef:
+def _municipality_ref(
+    doc: Document, name: str, start: int, end: int, source: str
+) -> MunicipalityRef:
     m = resolve_municipality(name)
     return MunicipalityRef(
-        as_written=name, code=m.code if m else None, name=m.name if m else None,
-        county_code=m.county_code if m else None, county_name=m.county_name if m else None,
-        nuts2_code=m.nuts2_code if m else None, source=source, evidence=doc.evidence(start, end),  # type: ignore[arg-type]
+        as_written=name,
+        code=m.code if m else None,
+        name=m.name if m else None,
+        county_code=m.county_code if m else None,
+        county_name=m.county_name if m else None,
+        nuts2_code=m.nuts2_code if m else None,
+        source=source,
+        evidence=doc.evidence(start, end),  # type: ignore[arg-type]
     )
 
 
@@ -255,7 +287,8 @@ def _prose_places_and_partners(doc: Document, out: dict[str, Any], sections: lis
             for pm in find_municipalities(doc.text[start:end], base=start):
                 if pm.municipality.code not in found:
                     found[pm.municipality.code] = _municipality_ref(
-                        doc, pm.municipality.name, pm.start, pm.end, "text")
+                        doc, pm.municipality.name, pm.start, pm.end, "text"
+                    )
         out["municipalities"] = list(found.values())
         if found:
             out.setdefault("list_source", {})["municipalities"] = "text"
@@ -264,24 +297,45 @@ def _prose_places_and_partners(doc: Document, out: dict[str, Any], sections: lis
 
 def _prose_relations(doc: Document, out: dict[str, Any], sections: list[Section]) -> None:
     """Relations from the sections' sentences; partners and co-financiers from them when no list gives them."""
-    found = [r for sec in sections for r in find_relations(
-        doc.text, sec.evidence.start, sec.evidence.end, owner=out.get("owner"), is_place=_is_place)]
+    found = [
+        r
+        for sec in sections
+        for r in find_relations(
+            doc.text,
+            sec.evidence.start,
+            sec.evidence.end,
+            owner=out.get("owner"),
+            is_place=_is_place,
+        )
+    ]
     set_relations(doc, out, found)
 
 
 def set_relations(doc: Document, out: dict[str, Any], found: list) -> None:
     """Store `found` relations in `out`, and partners / co-financiers from them unless a list gave them."""
-    out["relations"] = [Relation(name=r.name, role=r.role, cue=r.cue, reason=r.reason,  # type: ignore[arg-type]
-                                 evidence=doc.evidence(r.start, r.end),
-                                 sentence=doc.evidence(r.sentence_start, r.sentence_end)) for r in found]
+    out["relations"] = [
+        Relation(
+            name=r.name,
+            role=r.role,
+            cue=r.cue,
+            reason=r.reason,  # type: ignore[arg-type]
+            evidence=doc.evidence(r.start, r.end),
+            sentence=doc.evidence(r.sentence_start, r.sentence_end),
+        )
+        for r in found
+    ]
     for key, role in (("partners", "partner"), ("co_financiers", "co_financier")):
         if out.get("list_source", {}).get(key) == "list":
             continue
         names: dict[str, OrganisationRef] = {}
         for r in found:
             if r.role == role and r.name.casefold() not in names:
-                names[r.name.casefold()] = OrganisationRef(name=r.name, role=role, source="text",  # type: ignore[arg-type]
-                                                           evidence=doc.evidence(r.start, r.end))
+                names[r.name.casefold()] = OrganisationRef(
+                    name=r.name,
+                    role=role,
+                    source="text",  # type: ignore[arg-type]
+                    evidence=doc.evidence(r.start, r.end),
+                )
         out[key] = list(names.values())
         if names:
             out.setdefault("list_source", {})[key] = "text"
@@ -296,7 +350,9 @@ def _goals(doc: Document, out: dict[str, Any], sections: list[Section]) -> None:
     goals: list[Goal] = out.setdefault("goals", [])
     for sec in sections:
         heading = None if sec.heading == "Beskrivning" else sec.heading
-        goals.extend(paged(doc, find_goals(doc.text, sec.evidence.start, sec.evidence.end, section=heading)))
+        goals.extend(
+            paged(doc, find_goals(doc.text, sec.evidence.start, sec.evidence.end, section=heading))
+        )
 
 
 def _kohesio_owner(doc: Document, out: dict[str, Any], sections: list[Section]) -> None:
@@ -332,7 +388,7 @@ def _truncation(doc: Document, out: dict[str, Any], sections: list[Section], lis
         sections[-1] = sections[-1].model_copy(update={"truncated": True})
     lost = [cut]
     if cut in expected:
-        lost += [h for h in expected[expected.index(cut) + 1:] if h not in present]
+        lost += [h for h in expected[expected.index(cut) + 1 :] if h not in present]
     elif not sections:
         lost = list(expected) or [cut]
     out["truncated_sections"] = lost
@@ -344,4 +400,3 @@ def _derived(out: dict[str, Any]) -> None:
         grant, budget = out.get("esf_grant_eur"), out.get("total_budget_eur")
     if grant and budget:
         out["cofinancing_rate_derived"] = round(grant / budget, 4)
-

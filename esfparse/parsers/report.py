@@ -25,8 +25,10 @@ from .presentation import parse_presentation
 from .project_page import set_relations
 
 _MONTHS = r"januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
-_REPORT_WORDS = r"Slutrapport|Slutredovisning|Slututvärdering|Utvärdering|Sammanfattning|Projektnummer|Diarienummer" \
+_REPORT_WORDS = (
+    r"Slutrapport|Slutredovisning|Slututvärdering|Utvärdering|Sammanfattning|Projektnummer|Diarienummer"
     r"|Projektperiod|Startdatum|Slutdatum|Kontaktperson|Rapport|Mall|FRIRPT"
+)
 # Where a name written in running text ends: punctuation, a spaced dash, the next label, a verb, a date.
 _NAME_STOP = rf"""(?=\s*(?:[:;,(\n]|\.(?:\s|$)|\s[-–]\s|$)
     |\s+(?:{_REPORT_WORDS}|var|är|har|hade|som|drivs|pågår)\b
@@ -36,56 +38,103 @@ _LABEL_STOP = rf"(?=\s*(?:[:;(\n]|\.(?:\s|$)|$)|\s+(?:{_REPORT_WORDS})\b)"
 _NAME = r"(?P<name>[A-ZÅÄÖ0-9][^\n:;]{1,80}?)"
 # The project's name, strongest form first.
 _TITLE_RES = (
-    re.compile(r"\b(?:Projektnamn|Namn\s+på\s+projekte?t?)\s*:?\s+" + _NAME + _LABEL_STOP, re.VERBOSE),  # form label
-    re.compile(r"""\b(?:Slutrapport|Slutredovisning|Slututvärdering|Utvärdering|Rapport)(?:\s*:)?
+    re.compile(
+        r"\b(?:Projektnamn|Namn\s+på\s+projekte?t?)\s*:?\s+" + _NAME + _LABEL_STOP, re.VERBOSE
+    ),  # form label
+    re.compile(
+        r"""\b(?:Slutrapport|Slutredovisning|Slututvärdering|Utvärdering|Rapport)(?:\s*:)?
         (?:\s+(?:från|för|av|om))?(?:\s+Utvärdering)?\s+(?:ESF-)?(?:[Pp]rojekte?t?|[Ff]örstudien?)[.:]?\s+"""
-               + _NAME + _NAME_STOP, re.VERBOSE),  # `Slutrapport från Projekt Modig`
-    re.compile(r"^\s*(?:\d+\s+)?Projektet\s+(?P<name>[A-ZÅÄÖ][^\n]{1,100}?)\s+[-–]\s+(?:slut)?rapport", re.MULTILINE),
-    re.compile(r"^\s*(?:\d+\s+)?(?P<name>[A-ZÅÄÖ][^\n:;.]{1,80}?)(?=\s+(?:Slutrapport|Slutredovisning)\b)",
-               re.MULTILINE),  # `X Slutrapport, sammanfattning`
+        + _NAME
+        + _NAME_STOP,
+        re.VERBOSE,
+    ),  # `Slutrapport från Projekt Modig`
+    re.compile(
+        r"^\s*(?:\d+\s+)?Projektet\s+(?P<name>[A-ZÅÄÖ][^\n]{1,100}?)\s+[-–]\s+(?:slut)?rapport",
+        re.MULTILINE,
+    ),
+    re.compile(
+        r"^\s*(?:\d+\s+)?(?P<name>[A-ZÅÄÖ][^\n:;.]{1,80}?)(?=\s+(?:Slutrapport|Slutredovisning)\b)",
+        re.MULTILINE,
+    ),  # `X Slutrapport, sammanfattning`
 )
 _ID_RES = (
-    ("diarienummer", re.compile(r"\bDiarienummer\s*:?\s*(?P<id>\d{4}-\d{7}|\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})")),
+    (
+        "diarienummer",
+        re.compile(r"\bDiarienummer\s*:?\s*(?P<id>\d{4}-\d{7}|\d{2}-\d{3}-S\d{2}|\d{4}/\d{4,6})"),
+    ),
     ("project_number", re.compile(r"\bProjektnummer\s*:?\s*(?P<id>\d{4}/\d{4,6}|\d{4}-\d{7})")),
 )
 _ORG = r"(?P<org>[A-ZÅÄÖ][^\n.,;:()]{1,80}?)"
 _ORG_STOP = r"(?=\s*[\n.,;:(]|\s+(?:där|som|under|sedan|med|och\s+har|har|i\s+samarbete)\b)"
 _OWNER_RES = (
-    re.compile(r"\bProjektägare(?:\s+(?:till|för)\s+[^\n.]{1,60}?)?\s+(?:är|var|har\s+varit)\s+" + _ORG + _ORG_STOP),
+    re.compile(
+        r"\bProjektägare(?:\s+(?:till|för)\s+[^\n.]{1,60}?)?\s+(?:är|var|har\s+varit)\s+"
+        + _ORG
+        + _ORG_STOP
+    ),
     re.compile(r"\bProjektägare\s*:\s*" + _ORG + _ORG_STOP),
     re.compile(r"\bägt\s+av\s+" + _ORG + _ORG_STOP),
     re.compile(r"\bhar\s+(?:drivits|ägts)\s+av\s+" + _ORG + _ORG_STOP),
-    re.compile(r"(?P<org>(?:[A-ZÅÄÖ][\w-]+\s+){0,3}[A-ZÅÄÖ][\w-]+)\s+(?:fick\s+rollen\s+som|var|är)\s+projektägare\b"),
+    re.compile(
+        r"(?P<org>(?:[A-ZÅÄÖ][\w-]+\s+){0,3}[A-ZÅÄÖ][\w-]+)\s+(?:fick\s+rollen\s+som|var|är)\s+projektägare\b"
+    ),
 )
-_PERIOD_RE = re.compile(r"""\bProjektperiod\s*:?\s*
-    (?P<start>\d{4}-\d{2}-\d{2})\s*(?:[-–]|till|\s)\s*(?P<end>\d{4}-\d{2}-\d{2})""", re.VERBOSE)
+_PERIOD_RE = re.compile(
+    r"""\bProjektperiod\s*:?\s*
+    (?P<start>\d{4}-\d{2}-\d{2})\s*(?:[-–]|till|\s)\s*(?P<end>\d{4}-\d{2}-\d{2})""",
+    re.VERBOSE,
+)
 _BUDGET_RES = (
-    ("total_budget_sek", re.compile(r"\b(?:Total\s+projektbudget|Total\s+budget|Projektets\s+budget)\s*(?:var|är|:)?\s*(?P<rest>[^\n]{0,40})",
-                                    re.IGNORECASE)),
-    ("esf_grant_sek", re.compile(r"\bBeviljat\s+ESF-stöd\s*:?\s*(?P<rest>[^\n]{0,40})", re.IGNORECASE)),
+    (
+        "total_budget_sek",
+        re.compile(
+            r"\b(?:Total\s+projektbudget|Total\s+budget|Projektets\s+budget)\s*(?:var|är|:)?\s*(?P<rest>[^\n]{0,40})",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "esf_grant_sek",
+        re.compile(r"\bBeviljat\s+ESF-stöd\s*:?\s*(?P<rest>[^\n]{0,40})", re.IGNORECASE),
+    ),
 )
 # A sentence that states what the project was to reach, not what it reached.
-_TARGET_RE = re.compile(r"""\b(?:mål(?:et|en|sättning\w*)?\s+(?:var|är|har\s+varit|för)|ska|skall|skulle
-    |var\s+tänkt|planera\w*|förväntade?s?|beräknas)\b""", re.IGNORECASE | re.VERBOSE)
+_TARGET_RE = re.compile(
+    r"""\b(?:mål(?:et|en|sättning\w*)?\s+(?:var|är|har\s+varit|för)|ska|skall|skulle
+    |var\s+tänkt|planera\w*|förväntade?s?|beräknas)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _NAME_TOKEN = r"[A-ZÅÄÖ][a-zåäöéèü]+(?:-[A-ZÅÄÖ][a-zåäöéèü]+)?"
 _AUTHOR_RE = re.compile(rf"(?P<given>{_NAME_TOKEN})\s+(?P<family>{_NAME_TOKEN})(?=\s|,|$)")
 _AUTHOR_AND_RE = re.compile(r"^\s+och\s+$")  # `A och B`: B is a name too
 _AUTHOR_COMMA_RE = re.compile(r"^\s*,\s*$")  # `A, B`: B is a name when its given name is known
-_AUTHOR_ORG_RE = re.compile(rf"""^\s*,?\s*(?P<role>Utvärderare|Projektledare|Författare)?\s*
-    (?P<org>[A-ZÅÄÖ][^\n,.]{{1,50}}?)(?=\s*$|\s*\.|\s+(?:{_MONTHS})\b|\s+\d|\s+[A-ZÅÄÖ][a-zåäö]+\s+\d)""", re.VERBOSE)
+_AUTHOR_ORG_RE = re.compile(
+    rf"""^\s*,?\s*(?P<role>Utvärderare|Projektledare|Författare)?\s*
+    (?P<org>[A-ZÅÄÖ][^\n,.]{{1,50}}?)(?=\s*$|\s*\.|\s+(?:{_MONTHS})\b|\s+\d|\s+[A-ZÅÄÖ][a-zåäö]+\s+\d)""",
+    re.VERBOSE,
+)
 _HEAD_CHARS = 1500
 _MAX_TITLE = 300  # a longer first line is a transcript, not a heading
 _NUM = r"(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+|\d+)"  # 67, 3 513
 # Reported results in the perfect tense: `67 procent av de 42 deltagarna har gått vidare`.
 _RESULT_RES = (
-    re.compile(_NUM + r"""(?:\s*(?P<pct>%|procent))?\s+
+    re.compile(
+        _NUM
+        + r"""(?:\s*(?P<pct>%|procent))?\s+
         (?:av\s+(?:de\s+(?P<base>\d+)\s+)?)?(?:unika\s+)?(?P<noun>[a-zåäö]+)   # `av de 42 deltagarna`
-        (?:\s+som\s+[^,.;\n]{1,40}?)?\s+(?:har|hade)\s+(?:\w+\s+){0,2}?\w+(?:at|it|tt|kt|ts|ats|its|åtts)\b  # `har gått`
-        """, re.VERBOSE),
-    re.compile(r"\b(?:hamnade\s+på|uppgick\s+till|(?:har|hade)\s+(?:sammantaget|sammanlagt|totalt))\s+"
-               + _NUM + r"\s+(?:unika\s+)?(?P<noun>[a-zåäö]+)(?P<pct>)(?P<base>)"),  # `hamnade på 151 personer`
+        (?:\s+som\s+[^,.;\n]{1,40}?)?                                     # `som deltog`
+        \s+(?:har|hade)\s+(?:\w+\s+){0,2}?\w+(?:at|it|tt|kt|ts|ats|its|åtts)\b  # `har gått`
+        """,
+        re.VERBOSE,
+    ),
+    re.compile(
+        r"\b(?:hamnade\s+på|uppgick\s+till|(?:har|hade)\s+(?:sammantaget|sammanlagt|totalt))\s+"
+        + _NUM
+        + r"\s+(?:unika\s+)?(?P<noun>[a-zåäö]+)(?P<pct>)(?P<base>)"
+    ),  # `hamnade på 151 personer`
 )
-_PROGRAMME_AREA_RE = re.compile(r"\b[Pp]rogramområde\s+(?P<code>\d(?:\.\d)?)(?:,\s*(?P<name>[a-zåäö][\w ]{2,40}?)(?=[.,;]))?")
+_PROGRAMME_AREA_RE = re.compile(
+    r"\b[Pp]rogramområde\s+(?P<code>\d(?:\.\d)?)(?:,\s*(?P<name>[a-zåäö][\w ]{2,40}?)(?=[.,;]))?"
+)
 _RESULT_CLASSES = {"count": ("person",), "percent": ("person", "staff")}
 
 
@@ -110,17 +159,32 @@ def parse_report(doc: Document) -> dict[str, Any]:
 
 def _relations(doc: Document, out: dict[str, Any]) -> None:
     """Partners and co-financiers from the relation sentences; every named body among the organisations."""
-    found = find_relations(doc.text, 0, len(doc.text), owner=out.get("owner"),
-                           is_place=lambda name: resolve_municipality(name) is not None)
+    found = find_relations(
+        doc.text,
+        0,
+        len(doc.text),
+        owner=out.get("owner"),
+        is_place=lambda name: resolve_municipality(name) is not None,
+    )
     set_relations(doc, out, found)
     orgs = out["organisations"]
     seen = {o.name.casefold() for o in orgs}
     named = [(out.get("owner"), out["evidence"].get("owner"))]
     named += [(o.name, o.evidence) for o in [*out["partners"], *out["co_financiers"]]]
-    named += [(p.organisation, _find(doc, p.organisation, p.evidence.end)) for p in out["people"] if p.organisation]
+    named += [
+        (p.organisation, _find(doc, p.organisation, p.evidence.end))
+        for p in out["people"]
+        if p.organisation
+    ]
     for name, ev in named:
-        if name and ev is not None and name.casefold() not in seen and not any(
-                name.casefold() in o.casefold() or o.casefold() in name.casefold() for o in seen):
+        if (
+            name
+            and ev is not None
+            and name.casefold() not in seen
+            and not any(
+                name.casefold() in o.casefold() or o.casefold() in name.casefold() for o in seen
+            )
+        ):
             orgs.append(OrganisationRef(name=name, role="mentioned", source="text", evidence=ev))
             seen.add(name.casefold())
 
@@ -140,7 +204,14 @@ def _reported_results(doc: Document, out: dict[str, Any]) -> None:
                 unit = "percent" if m.group("pct") else "count"
                 if noun_class(m.group("noun")) not in _RESULT_CLASSES[unit]:
                     continue
-                found = [(m.group("num"), unit, m.group("noun") if unit == "count" else None, m.span("num"))]
+                found = [
+                    (
+                        m.group("num"),
+                        unit,
+                        m.group("noun") if unit == "count" else None,
+                        m.span("num"),
+                    )
+                ]
                 if m.group("base"):
                     found.append((m.group("base"), "count", m.group("noun"), m.span("base")))
                 for raw, u, what, span in found:
@@ -148,9 +219,17 @@ def _reported_results(doc: Document, out: dict[str, Any]) -> None:
                     if (value, u) in have or (u == "percent" and value > 100):
                         continue
                     have.add((value, u))
-                    out["goals"].append(Goal(value=value, unit=u, what=what or m.group("noun"), kind="reported_result",
-                                             quote=doc.text[s:e], evidence=doc.evidence(s, e),
-                                             value_evidence=doc.evidence(*span)))
+                    out["goals"].append(
+                        Goal(
+                            value=value,
+                            unit=u,
+                            what=what or m.group("noun"),
+                            kind="reported_result",
+                            quote=doc.text[s:e],
+                            evidence=doc.evidence(s, e),
+                            value_evidence=doc.evidence(*span),
+                        )
+                    )
 
 
 def _project_title(doc: Document, out: dict[str, Any]) -> None:
@@ -159,7 +238,10 @@ def _project_title(doc: Document, out: dict[str, Any]) -> None:
         for m in pattern.finditer(head):
             name = _without_authors(m.group("name").strip())
             if len(name) >= 2 and not name.lower().startswith(("ifylles", "fylls", "genomförande")):
-                out["title"], out["evidence"]["title"] = name, doc.evidence(m.start("name"), m.start("name") + len(name))
+                out["title"], out["evidence"]["title"] = (
+                    name,
+                    doc.evidence(m.start("name"), m.start("name") + len(name)),
+                )
                 return
 
 
@@ -193,12 +275,17 @@ def _owner(doc: Document, out: dict[str, Any]) -> None:
     text = doc.text[:20000]
     found = [m for pattern in _OWNER_RES if (m := pattern.search(text))]
     if out.get("title"):  # `Länsbygderådets projekt <title>`: the genitive names the owner
-        m = re.search(rf"\b(?P<org>[A-ZÅÄÖ][\w-]+?)s\s+(?:ESF-)?projekt\s+{re.escape(out['title'])}", text)
+        m = re.search(
+            rf"\b(?P<org>[A-ZÅÄÖ][\w-]+?)s\s+(?:ESF-)?projekt\s+{re.escape(out['title'])}", text
+        )
         found += [m] if m else []
     if found:
         m = min(found, key=lambda x: x.start())
         name = m.group("org").strip()
-        out["owner"], out["evidence"]["owner"] = name, doc.evidence(m.start("org"), m.start("org") + len(name))
+        out["owner"], out["evidence"]["owner"] = (
+            name,
+            doc.evidence(m.start("org"), m.start("org") + len(name)),
+        )
 
 
 def _period_and_money(doc: Document, out: dict[str, Any]) -> None:
@@ -212,8 +299,10 @@ def _period_and_money(doc: Document, out: dict[str, Any]) -> None:
         m = pattern.search(doc.text[:20000])
         amount = money.parse_money(m.group("rest")) if m else None
         if m and amount is not None and amount.currency == "SEK":
-            out[key] = int(round(amount.amount))
-            out["evidence"][key] = doc.evidence(m.start("rest") + amount.start, m.start("rest") + amount.end)
+            out[key] = round(amount.amount)
+            out["evidence"][key] = doc.evidence(
+                m.start("rest") + amount.start, m.start("rest") + amount.end
+            )
 
 
 def _programme_area_and_region(doc: Document, out: dict[str, Any]) -> None:
@@ -232,16 +321,26 @@ def _programme_area_and_region(doc: Document, out: dict[str, Any]) -> None:
 @lru_cache(maxsize=1)
 def _region_re() -> re.Pattern[str]:
     """ESF region names of more than one word or with a compass part (never a municipality's name)."""
-    text = resources.files("esfparse").joinpath("data", "esf_regions.csv").read_text(encoding="utf-8")
+    text = (
+        resources.files("esfparse").joinpath("data", "esf_regions.csv").read_text(encoding="utf-8")
+    )
     labels = [ln.split(",")[0] for ln in text.splitlines()[1:] if ln and not ln.startswith("#")]
     labels = [lb for lb in labels if " " in lb or lb.lower().endswith(("sverige", "norrland"))]
-    return re.compile(r"\b(?:" + "|".join(re.escape(lb) for lb in sorted(labels, key=len, reverse=True)) + r")\b")
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(lb) for lb in sorted(labels, key=len, reverse=True)) + r")\b"
+    )
 
 
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
-    text = resources.files("esfparse").joinpath("data", "given_names.csv").read_text(encoding="utf-8")
-    return frozenset(ln.strip().split(",")[0] for ln in text.splitlines() if ln.strip() and not ln.startswith(("#", "name")))
+    text = (
+        resources.files("esfparse").joinpath("data", "given_names.csv").read_text(encoding="utf-8")
+    )
+    return frozenset(
+        ln.strip().split(",")[0]
+        for ln in text.splitlines()
+        if ln.strip() and not ln.startswith(("#", "name"))
+    )
 
 
 def _authors(doc: Document, out: dict[str, Any]) -> None:
@@ -256,7 +355,11 @@ def _authors(doc: Document, out: dict[str, Any]) -> None:
         authors = _author_run(doc, start, end)
         if authors:  # the title line's own reading wins over the prose readings of its words
             names = {p.name for p in authors}
-            kept = [p for p in out["people"] if p.name not in names and not start <= p.evidence.start < end]
+            kept = [
+                p
+                for p in out["people"]
+                if p.name not in names and not start <= p.evidence.start < end
+            ]
             out["people"] = authors + kept
             return
 
@@ -266,8 +369,11 @@ def _author_run(doc: Document, start: int, end: int) -> list[Person]:
     line = doc.text[start:end]
     runs: list[list[re.Match[str]]] = []
     for m in _AUTHOR_RE.finditer(line):
-        gap = line[runs[-1][-1].end():m.start()] if runs else ""
-        if runs and (_AUTHOR_AND_RE.match(gap) or (_AUTHOR_COMMA_RE.match(gap) and m.group("given") in _given_names())):
+        gap = line[runs[-1][-1].end() : m.start()] if runs else ""
+        if runs and (
+            _AUTHOR_AND_RE.match(gap)
+            or (_AUTHOR_COMMA_RE.match(gap) and m.group("given") in _given_names())
+        ):
             runs[-1].append(m)
         else:
             runs.append([m])
@@ -275,11 +381,18 @@ def _author_run(doc: Document, start: int, end: int) -> list[Person]:
     if not named:
         return []
     run = named[-1]
-    tail = _AUTHOR_ORG_RE.match(line[run[-1].end():])
+    tail = _AUTHOR_ORG_RE.match(line[run[-1].end() :])
     role = tail.group("role") if tail and tail.group("role") else None
     org = tail.group("org") if tail else None
-    return [Person(name=m.group(0), role=role.lower() if role else None, organisation=org,
-                   evidence=doc.evidence(start + m.start(), start + m.end())) for m in run]
+    return [
+        Person(
+            name=m.group(0),
+            role=role.lower() if role else None,
+            organisation=org,
+            evidence=doc.evidence(start + m.start(), start + m.end()),
+        )
+        for m in run
+    ]
 
 
 def _mark(goal: Goal) -> Goal:

@@ -6,8 +6,8 @@ import re
 from functools import lru_cache
 
 from ..document import Document, Line
-from ..models import Evidence, Goal, Section
 from ..layout import is_furniture
+from ..models import Evidence, Goal, Section
 from .header import Header, vocabulary
 
 _BULLET_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\))\s*")
@@ -73,7 +73,9 @@ def title_line(doc: Document, header: Header | None) -> Line | None:
     return None
 
 
-def find_sections(doc: Document, start: int) -> tuple[list[Section], dict[str, list[tuple[str, int, int]]]]:
+def find_sections(
+    doc: Document, start: int
+) -> tuple[list[Section], dict[str, list[tuple[str, int, int]]]]:
     """Split the body from `start` into titled sections and end lists (items with spans)."""
     prose, lists = _headings()
     sections: list[Section] = []
@@ -94,8 +96,13 @@ def find_sections(doc: Document, start: int) -> tuple[list[Section], dict[str, l
             if list_key:
                 items.setdefault(list_key, [])
             continue
-        if list_key and items[list_key] and (is_furniture(text) or (
-                bulleted and text.strip() and not _LIST_ITEM_RE.match(text))):
+        if (
+            list_key
+            and items[list_key]
+            and (
+                is_furniture(text) or (bulleted and text.strip() and not _LIST_ITEM_RE.match(text))
+            )
+        ):
             list_key, heading, body = None, None, []  # the site's footer ends the page's last list
             continue
         if list_key and not items[list_key] and text.strip():
@@ -113,7 +120,9 @@ def _close(doc: Document, sections: list[Section], heading: str | None, body: li
         return
     start, end = body[0].start, body[-1].end
     start += len(body[0].text) - len(body[0].text.lstrip())
-    sections.append(Section(heading=heading, text=doc.text[start:end], evidence=doc.evidence(start, end)))
+    sections.append(
+        Section(heading=heading, text=doc.text[start:end], evidence=doc.evidence(start, end))
+    )
 
 
 def _list_item(line: Line, key: str, items: dict[str, list[tuple[str, int, int]]]) -> None:
@@ -159,7 +168,15 @@ def paged(doc: Document, goals: list[Goal]) -> list[Goal]:
     def at(ev: Evidence | None) -> Evidence | None:
         return None if ev is None else ev.model_copy(update={"page": doc.page_at(ev.start)})
 
-    return [g.model_copy(update={
-        "evidence": at(g.evidence), "value_evidence": at(g.value_evidence),
-        "breakdowns": [b.model_copy(update={"evidence": at(b.evidence)}) for b in g.breakdowns],
-    }) for g in goals]
+    return [
+        g.model_copy(
+            update={
+                "evidence": at(g.evidence),
+                "value_evidence": at(g.value_evidence),
+                "breakdowns": [
+                    b.model_copy(update={"evidence": at(b.evidence)}) for b in g.breakdowns
+                ],
+            }
+        )
+        for g in goals
+    ]

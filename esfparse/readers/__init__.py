@@ -21,18 +21,27 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import UnreadableDocument
+from ..names import shown
 from . import html as _html
 from . import text as _text
-from ..names import shown
 from .text import file_bytes
 
 __all__ = ["read", "read_bytes", "sniff"]
 
 _HTML_START_RE = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.DOTALL)
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    re.I | re.DOTALL,
+)
 _PDF_START_RE = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t\r\n\f\x00]*%PDF-")
 # What each file name ending says the content is; other names say nothing.
-_NAMED = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
+_NAMED = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".pdf": "pdf",
+}
 _HTML_TAG_RE = re.compile(
     r"</?(?:html|head|body|div|p|br|span|a|table|tr|td|th|ul|ol|li|dl|dt|dd|h[1-6]|meta|title|"
     r"script|style|section|article|main|nav|header|footer|strong|em|b|i)\b[^>]*>",
@@ -110,7 +119,8 @@ def sniff(data: bytes, path: str = "<bytes>") -> str:
     if what:
         if path.lower().endswith(".pdf"):
             raise UnreadableDocument(
-                path, f"not a PDF: the file is {what}; export it as PDF and try again")
+                path, f"not a PDF: the file is {what}; export it as PDF and try again"
+            )
         raise UnreadableDocument(path, f"unsupported format: {what}; save it as PDF, HTML or text")
     named = named_kind(path)
     if named == "html":
@@ -121,8 +131,11 @@ def sniff(data: bytes, path: str = "<bytes>") -> str:
     if named == "text":
         return "text"  # tags further on are quoted in prose
     start = head.lstrip()
-    if start.startswith("<") and _HTML_TAG_RE.match(start) and (
-            "</" in head or len(_HTML_TAG_RE.findall(head)) >= _MIN_TAGS):
+    if (
+        start.startswith("<")
+        and _HTML_TAG_RE.match(start)
+        and ("</" in head or len(_HTML_TAG_RE.findall(head)) >= _MIN_TAGS)
+    ):
         return "html"  # a fragment such as <p>...</p>
     return "text"
 
@@ -151,10 +164,13 @@ def _zip_kind(data: bytes) -> str:
 def _head_text(data: bytes) -> str:
     """The first few kilobytes decoded leniently, enough to spot markup."""
     head = data[:8192]
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                      (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if head.startswith(bom):
-            return head[len(bom):].decode(name, "ignore")
+            return head[len(bom) :].decode(name, "ignore")
     if head[1::2].count(0) > len(head) // 4:
         return head.decode("utf-16-le", "ignore")
     if head[0::2].count(0) > len(head) // 4:

@@ -23,7 +23,6 @@ import hashlib
 import html.parser
 import re
 from pathlib import Path
-
 from typing import Any
 
 import lxml.etree
@@ -34,19 +33,88 @@ from ..errors import UnreadableDocument
 from .text import decode_bytes, file_bytes, normalise_text
 
 _DROP_TAGS = frozenset(
-    "script style noscript template nav iframe frame object embed svg canvas map area audio "
-    "video button select option textarea input datalist dialog head title meta link".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "iframe",
+        "frame",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "map",
+        "area",
+        "audio",
+        "video",
+        "button",
+        "select",
+        "option",
+        "textarea",
+        "input",
+        "datalist",
+        "dialog",
+        "head",
+        "title",
+        "meta",
+        "link",
+    ]
 )
 _BLANK_TAGS = frozenset(
-    "p h1 h2 h3 h4 h5 h6 ul ol dl table blockquote pre figure hr address menu".split()
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "blockquote",
+        "pre",
+        "figure",
+        "hr",
+        "address",
+        "menu",
+    ]
 )
 _LINE_TAGS = frozenset(
-    "div section article main aside header footer li dt dd tr caption figcaption form fieldset "
-    "legend details summary center body html hgroup search".split()
+    [
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "caption",
+        "figcaption",
+        "form",
+        "fieldset",
+        "legend",
+        "details",
+        "summary",
+        "center",
+        "body",
+        "html",
+        "hgroup",
+        "search",
+    ]
 )
 _CELL_TAGS = ("td", "th")
 _CHROME_RE = re.compile(r"cookie|consent|banner|gdpr", re.IGNORECASE)
-_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|position\s*:\s*fixed", re.IGNORECASE)
+_HIDDEN_STYLE_RE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|position\s*:\s*fixed", re.IGNORECASE
+)
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACE_RUN_RE = re.compile(r"[ \t\n\r\f]+")
@@ -125,9 +193,15 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     text, found = take_markers(_tidy(normalise_text(out.value())))
     if not text.strip():
         raise UnreadableDocument(
-            path, "HTML page has no text once scripts, navigation and banners are removed")
-    doc = Document(text=text, path=path, format="html", sha256=hashlib.sha256(data).hexdigest(),
-                   encoding=encoding)
+            path, "HTML page has no text once scripts, navigation and banners are removed"
+        )
+    doc = Document(
+        text=text,
+        path=path,
+        format="html",
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+    )
     spans = zip(found[TABLE_START], found[TABLE_END])
     doc.tables = [Table(rows=rows, start=s, end=e) for rows, (s, e) in zip(tables, spans)]
     doc.hints = _title_hint(doc, found[TITLE_START])
@@ -180,15 +254,21 @@ def _declared_charset(data: bytes) -> str | None:
 def _parse(markup: str, path: str, notes: list[str] | None = None) -> lxml.html.HtmlElement:
     """The element tree; a page nested deeper than libxml2 can build is flattened below that depth."""
     markup = MARKER_RE.sub("", _XML_DECL_RE.sub("", markup, count=1))
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)  # huge: past depth 256
+    parser = lxml.html.HTMLParser(
+        remove_comments=True, remove_pis=True, huge_tree=True
+    )  # huge: past depth 256
     try:
         root = lxml.html.document_fromstring(markup, parser=parser)
-        if any("Excessive depth" in e.message for e in parser.error_log):  # libxml2 drops what lies deeper
+        if any(
+            "Excessive depth" in e.message for e in parser.error_log
+        ):  # libxml2 drops what lies deeper
             parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
             root = lxml.html.document_fromstring(flatten(markup, MAX_DEPTH), parser=parser)
             if notes is not None:
-                notes.append(f"flattened: elements nested deeper than {MAX_DEPTH} levels were read as "
-                             "running text of their ancestor (their own line breaks are lost)")
+                notes.append(
+                    f"flattened: elements nested deeper than {MAX_DEPTH} levels were read as "
+                    "running text of their ancestor (their own line breaks are lost)"
+                )
         return root
     except (lxml.etree.ParserError, ValueError) as exc:
         raise UnreadableDocument(path, f"not parseable as HTML ({exc})") from exc
@@ -196,7 +276,24 @@ def _parse(markup: str, path: str, notes: list[str] | None = None) -> lxml.html.
 
 # libxml2 builds trees up to 2,048 levels deep (with huge_tree) and silently drops what lies deeper.
 MAX_DEPTH = 1500
-_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_VOID_TAGS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 
 
 class _Flattener(html.parser.HTMLParser):
@@ -325,8 +422,13 @@ def _run(todo: list[tuple[int, Any, Any]], out: _Out, tables: list) -> None:
             _visit(a, b, out, tables, todo)
 
 
-def _visit(el: lxml.html.HtmlElement, state: tuple[bool, bool], out: _Out, tables: list,
-           todo: list[tuple[int, Any, Any]]) -> None:
+def _visit(
+    el: lxml.html.HtmlElement,
+    state: tuple[bool, bool],
+    out: _Out,
+    tables: list,
+    todo: list[tuple[int, Any, Any]],
+) -> None:
     """One element: its own output now, its children and closing break as steps for later."""
     in_content, in_li = state
     tag = el.tag if isinstance(el.tag, str) else ""
@@ -352,7 +454,9 @@ def _visit(el: lxml.html.HtmlElement, state: tuple[bool, bool], out: _Out, table
         _push_children(el, (in_content, in_li or tag == "li"), todo)
 
 
-def _push_children(el: lxml.html.HtmlElement, state: tuple[bool, bool], todo: list[tuple[int, Any, Any]]) -> None:
+def _push_children(
+    el: lxml.html.HtmlElement, state: tuple[bool, bool], todo: list[tuple[int, Any, Any]]
+) -> None:
     """Steps for el's text, children (not site furniture) and their tails, to run in document order."""
     steps: list[tuple[int, Any, Any]] = []
     if el.text:
@@ -454,7 +558,7 @@ def take_markers(text: str) -> tuple[str, dict[str, list[int]]]:
     found: dict[str, list[int]] = {m: [] for m in (TABLE_START, TABLE_END, PAGE_START, TITLE_START)}
     parts, pos = [], 0
     for removed, m in enumerate(MARKER_RE.finditer(text)):
-        parts.append(text[pos:m.start()])
+        parts.append(text[pos : m.start()])
         found[m.group()].append(m.start() - removed)
         pos = m.end()
     parts.append(text[pos:])

@@ -53,7 +53,9 @@ _PAGE_NUMBER_RE = re.compile(
     r"""^(?:(?:sida|page|sid\.?|s\.)\s*)?  # optional word
         (\d{1,4})                          # the page number
         (?:\s*(?:av|of|/|\()\s*\d{1,4}\)?)?$  # optional total: "av 6", "/6", "(6)"
-    """, re.IGNORECASE | re.VERBOSE)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
 _LIST_START_RE = re.compile(r"^(?:[-–*]\s?\S|\d{1,2}[.)]\s|[a-zA-Z][.)]\s)")
 _SUSPENDED_RE = re.compile(r"^(?:och|eller|samt|respektive|resp\.|till|&|and|or)\b")
 _BAND = 0.1  # top/bottom share of a page where running headers and footers live
@@ -111,9 +113,16 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     text = text.rstrip("\n")
     if text.count("\n") + 1 < max(boxes, default=0) + 1:
         boxes = {}  # normalising changed the line count (a U+2028 in the text layer): no boxes
-    return Document(text=text, path=path, format="pdf", notes=notes, boxes=boxes,
-                    sha256=hashlib.sha256(data).hexdigest(), page_starts=found[PAGE_START],
-                    tables=[Table(rows, page, s, e) for (rows, page), (s, e) in zip(tables, spans)])
+    return Document(
+        text=text,
+        path=path,
+        format="pdf",
+        notes=notes,
+        boxes=boxes,
+        sha256=hashlib.sha256(data).hexdigest(),
+        page_starts=found[PAGE_START],
+        tables=[Table(rows, page, s, e) for (rows, page), (s, e) in zip(tables, spans)],
+    )
 
 
 def _open(data: bytes, path: str) -> pdfium.PdfDocument:
@@ -121,10 +130,16 @@ def _open(data: bytes, path: str) -> pdfium.PdfDocument:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) in _PASSWORD_ERRORS:
-            raise UnreadableDocument(path, "encrypted PDF: it needs a password to open; remove the "
-                                     "protection (e.g. qpdf --decrypt) and try again") from exc
-        raise UnreadableDocument(path, f"corrupt PDF: PDFium cannot parse it ({exc}); re-download "
-                                 "it or repair it (e.g. qpdf) and try again") from exc
+            raise UnreadableDocument(
+                path,
+                "encrypted PDF: it needs a password to open; remove the "
+                "protection (e.g. qpdf --decrypt) and try again",
+            ) from exc
+        raise UnreadableDocument(
+            path,
+            f"corrupt PDF: PDFium cannot parse it ({exc}); re-download "
+            "it or repair it (e.g. qpdf) and try again",
+        ) from exc
     if len(pdf) == 0:
         pdf.close()
         raise UnreadableDocument(path, "PDF has no pages")
@@ -175,8 +190,9 @@ def _rows(textpage: pdfium.PdfTextPage, height: float, number: int) -> list[_Row
     return _merge_baselines(rows)
 
 
-def _row(tp: pdfium.PdfTextPage, text: str, start: int, end: int, height: float,
-         number: int) -> _Row | None:
+def _row(
+    tp: pdfium.PdfTextPage, text: str, start: int, end: int, height: float, number: int
+) -> _Row | None:
     """One line from its first and last character boxes (loose: font ascent to descent)."""
     piece = MARKER_RE.sub(" ", text[start:end].replace("\ufffe", "-"))
     words = piece.split()
@@ -195,12 +211,22 @@ def _row(tp: pdfium.PdfTextPage, text: str, start: int, end: int, height: float,
         words = piece.replace("\t", " \t ").split(" ")
         words = [w for w in words if w]
     clean = _BULLET_RE.sub(" • ", " ".join(words).replace(" \t ", "\t"), count=1)
-    return _Row(clean, left, right, height - max(top, top2), height - min(bottom, bottom2), size,
-                number, first_word=word_right - left, cols=cols)
+    return _Row(
+        clean,
+        left,
+        right,
+        height - max(top, top2),
+        height - min(bottom, bottom2),
+        size,
+        number,
+        first_word=word_right - left,
+        cols=cols,
+    )
 
 
-def _columns(tp: pdfium.PdfTextPage, text: str, first: int, last: int, size: float, piece: str,
-             start: int) -> tuple[str, list[float]]:
+def _columns(
+    tp: pdfium.PdfTextPage, text: str, first: int, last: int, size: float, piece: str, start: int
+) -> tuple[str, list[float]]:
     """The line with a tab at each gap wider than 1.5 ems (a table cell or a column), and the x
     where each such cell begins: the columns of a label/value table drawn without rules."""
     chars, cols = list(piece), []
@@ -238,16 +264,23 @@ def _check_text(pages: list[_Page], path: str) -> list[str]:
     """Refuse PDFs without a text layer; note image-only pages in an otherwise good file."""
     empty = [p for p in pages if not p.rows]
     if len(empty) < len(pages):
-        return [f"page {p.number} has no text layer (image only); OCR is not supported"
-                for p in empty if p.images]
+        return [
+            f"page {p.number} has no text layer (image only); OCR is not supported"
+            for p in empty
+            if p.images
+        ]
     if any(p.images for p in pages):
-        raise UnreadableDocument(path, "image-only PDF (scanned pages, no text layer); OCR is not "
-                                 "supported: run OCR first (e.g. ocrmypdf) and read its output")
+        raise UnreadableDocument(
+            path,
+            "image-only PDF (scanned pages, no text layer); OCR is not "
+            "supported: run OCR first (e.g. ocrmypdf) and read its output",
+        )
     raise UnreadableDocument(path, "PDF contains no text (blank or damaged pages)")
 
 
-def _native_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
-                   height: float) -> list[tuple[list[list[str]], tuple]] | None:
+def _native_tables(
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, height: float
+) -> list[tuple[list[list[str]], tuple]] | None:
     """The page's tables from PDFium (see pdf_tables), or None where pdfplumber must find them:
     a near tie or an unmodelled case, or a page box pdfplumber measures differently."""
     mediabox = page.get_mediabox()
@@ -268,13 +301,17 @@ def _add_tables(data: bytes, pages: list[_Page], notes: list[str]) -> list[tuple
     if hard:
         try:
             per_page = pdf_tables.plumber_tables(data, [p.number for p in hard])
-        except Exception as exc:  # noqa: BLE001 - pdfminer fails in many ways on damaged files
-            notes.append(f"tables skipped: pdfplumber cannot parse the file "
-                         f"({type(exc).__name__}: {exc})")
+        except Exception as exc:
+            notes.append(
+                f"tables skipped: pdfplumber cannot parse the file ({type(exc).__name__}: {exc})"
+            )
             per_page = {}
         for page in hard:
-            page.tables = [(rows, bbox) for raw, bbox in per_page.get(page.number, [])
-                           if (rows := _table_rows(raw))]
+            page.tables = [
+                (rows, bbox)
+                for raw, bbox in per_page.get(page.number, [])
+                if (rows := _table_rows(raw))
+            ]
     found = []
     for page in ruled:
         for rows, bbox in page.tables or []:
@@ -301,8 +338,11 @@ def _clean_cell(cell: str | None) -> str:
 
 def _place_table(page: _Page, rows: list[list[str]], bbox: tuple[float, ...]) -> None:
     x0, top, x1, bottom = bbox
-    inside = [r for r in page.rows if x0 - 1 <= (r.x0 + r.x1) / 2 <= x1 + 1
-              and top - 1 <= (r.top + r.bottom) / 2 <= bottom + 1]
+    inside = [
+        r
+        for r in page.rows
+        if x0 - 1 <= (r.x0 + r.x1) / 2 <= x1 + 1 and top - 1 <= (r.top + r.bottom) / 2 <= bottom + 1
+    ]
     page.rows = [r for r in page.rows if r not in inside]
     page.rows.append(_Row("", x0, x1, top, bottom, 0.0, page.number, table=rows))
     page.rows.sort(key=lambda r: (round(r.top, 1), r.x0))
@@ -310,11 +350,16 @@ def _place_table(page: _Page, rows: list[list[str]], bbox: tuple[float, ...]) ->
 
 def _drop_running_lines(pages: list[_Page]) -> None:
     """Remove running headers/footers and bare page numbers from the page margins."""
+
     def key(text: str) -> str:
         return re.sub(r"\d+", "#", " ".join(text.lower().split()))
 
-    margin = {id(r) for p in pages for r in p.rows if r.table is None
-              and (r.bottom < _BAND * p.height or r.top > (1 - _BAND) * p.height)}
+    margin = {
+        id(r)
+        for p in pages
+        for r in p.rows
+        if r.table is None and (r.bottom < _BAND * p.height or r.top > (1 - _BAND) * p.height)
+    }
     seen: dict[str, set[int]] = {}
     for p in pages:
         for r in p.rows:
@@ -324,8 +369,12 @@ def _drop_running_lines(pages: list[_Page]) -> None:
     need = max(2, math.ceil(0.75 * with_text))
     running = {k for k, numbers in seen.items() if len(numbers) >= need}
     for p in pages:
-        p.rows = [r for r in p.rows if id(r) not in margin
-                  or not (key(r.text) in running or _is_page_number(r.text, p.number))]
+        p.rows = [
+            r
+            for r in p.rows
+            if id(r) not in margin
+            or not (key(r.text) in running or _is_page_number(r.text, p.number))
+        ]
 
 
 def _is_page_number(text: str, number: int) -> bool:
@@ -333,7 +382,9 @@ def _is_page_number(text: str, number: int) -> bool:
     return bool(m) and int(m.group(1)) == number
 
 
-def _assemble(pages: list[_Page], boxes: dict[int, tuple[float, float, float, float]] | None = None) -> str:
+def _assemble(
+    pages: list[_Page], boxes: dict[int, tuple[float, float, float, float]] | None = None
+) -> str:
     """Flow every row into normalised lines carrying page and table markers; `boxes` receives each
     line's box on its page (x0, top, x1, bottom in points, top-down; a joined line's union)."""
     boxes = {} if boxes is None else boxes
@@ -352,18 +403,28 @@ def _assemble(pages: list[_Page], boxes: dict[int, tuple[float, float, float, fl
             if row.table is not None:
                 first = len(lines)
                 _emit_table(lines, row.table, pending)
-                boxes.update(dict.fromkeys(range(first, len(lines)), (row.x0, row.top, row.x1, row.bottom)))
+                boxes.update(
+                    dict.fromkeys(range(first, len(lines)), (row.x0, row.top, row.x1, row.bottom))
+                )
                 prev, item, pending = row, None, ""
                 continue
             how = _how(prev, row, right, item, pitches.get(round(row.size, 1)))
             if how == "join":
                 lines[-1] = _join_marked(lines[-1], row.text, pending)
-                x0, top, x1, bottom = boxes.get(len(lines) - 1, (row.x0, row.top, row.x1, row.bottom))
+                x0, top, x1, bottom = boxes.get(
+                    len(lines) - 1, (row.x0, row.top, row.x1, row.bottom)
+                )
                 if row.page == prev.page:  # type: ignore[union-attr]
-                    boxes[len(lines) - 1] = (min(x0, row.x0), top, max(x1, row.x1), max(bottom, row.bottom))
+                    boxes[len(lines) - 1] = (
+                        min(x0, row.x0),
+                        top,
+                        max(x1, row.x1),
+                        max(bottom, row.bottom),
+                    )
             else:
-                lines.extend(["", pending + row.text] if how == "blank" and lines
-                             else [pending + row.text])
+                lines.extend(
+                    ["", pending + row.text] if how == "blank" and lines else [pending + row.text]
+                )
                 boxes[len(lines) - 1] = (row.x0, row.top, row.x1, row.bottom)
             item = row if row.text.startswith(" • ") else item if how == "join" else None
             prev, pending = row, ""
@@ -382,8 +443,7 @@ def _line_pitches(rows: list[_Row]) -> dict[float, float]:
     return {size: sorted(steps)[len(steps) // 2] for size, steps in seen.items()}
 
 
-def _how(prev: _Row | None, row: _Row, right: float, item: _Row | None,
-         pitch: float | None) -> str:
+def _how(prev: _Row | None, row: _Row, right: float, item: _Row | None, pitch: float | None) -> str:
     """How a row follows the previous one: 'join', 'line' or 'blank'."""
     if prev is None or prev.table is not None:
         return "blank"
@@ -399,7 +459,12 @@ def _how(prev: _Row | None, row: _Row, right: float, item: _Row | None,
         return "line"  # an item, or paragraph spacing: a break the author made
     if item is not None and row.x0 > item.x0 + 0.5 * item.size and abs(row.size - item.size) < 1:
         return "join"  # hanging indent under a bullet
-    if prev.cols and abs(row.x0 - prev.cols[-1]) < 2 and not row.cols and abs(row.size - prev.size) < 1:
+    if (
+        prev.cols
+        and abs(row.x0 - prev.cols[-1]) < 2
+        and not row.cols
+        and abs(row.size - prev.size) < 1
+    ):
         return "join"  # the value of a table cell wrapped in its column
     return "join" if _wrapped(prev, row, right) else "line"
 

@@ -42,18 +42,37 @@ import pypdfium2.raw as pdfium_c
 TOL = 3.0  # pdfplumber's snap, join and intersection tolerance and its text x/y tolerance
 MIN_EDGE = 3.0  # edge_min_length; edge_min_length_prefilter is 1
 EPS = 0.01  # closer than this to a threshold is a tie PDFium's numbers cannot settle
-LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st",
-             "ﬅ": "st"}  # pdfplumber expands these in words
+LIGATURES = {
+    "ﬀ": "ff",
+    "ﬃ": "ffi",
+    "ﬄ": "ffl",
+    "ﬁ": "fi",
+    "ﬂ": "fl",
+    "ﬆ": "st",
+    "ﬅ": "st",
+}  # pdfplumber expands these in words
 # pdfminer takes these fonts' metrics from its AFM files (descender per 1000 units of size)
 _AFM_DESCENT = {
-    **{f"{name}{style}": -0.207 for name in ("Helvetica", "Arial") for style in
-       ("", "-Bold", "-BoldOblique", "-Oblique", ",Italic", ",Bold", ",BoldItalic")},
-    **{f"{name}{style}": -0.194 for name in ("Courier", "CourierNew") for style in
-       ("", "-Bold", "-BoldOblique", "-Oblique", ",Italic", ",Bold", ",BoldItalic")},
-    **{f"{name}{style}": -0.217 for name, styles in (
-        ("Times", ("-Roman", "-Bold", "-Italic", "-BoldItalic")),
-        ("TimesNewRoman", ("", ",Italic", ",Bold", ",BoldItalic"))) for style in styles},
-    "Symbol": 0.0, "ZapfDingbats": 0.0,
+    **{
+        f"{name}{style}": -0.207
+        for name in ("Helvetica", "Arial")
+        for style in ("", "-Bold", "-BoldOblique", "-Oblique", ",Italic", ",Bold", ",BoldItalic")
+    },
+    **{
+        f"{name}{style}": -0.194
+        for name in ("Courier", "CourierNew")
+        for style in ("", "-Bold", "-BoldOblique", "-Oblique", ",Italic", ",Bold", ",BoldItalic")
+    },
+    **{
+        f"{name}{style}": -0.217
+        for name, styles in (
+            ("Times", ("-Roman", "-Bold", "-Italic", "-BoldItalic")),
+            ("TimesNewRoman", ("", ",Italic", ",Bold", ",BoldItalic")),
+        )
+        for style in styles
+    },
+    "Symbol": 0.0,
+    "ZapfDingbats": 0.0,
 }
 _NO_AFM_WIDTH = "€•"  # in those fonts pdfminer gives € and code 127 (PDFium: •) no width
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -85,11 +104,13 @@ def plumber_tables(data: bytes, numbers: list[int]) -> dict[int, list[tuple[list
     import pdfplumber  # deferred: pdfminer is slow to import and only needed for hard pages
 
     with pdfplumber.open(io.BytesIO(data)) as plumber:
-        return {n: [(t.extract(), t.bbox) for t in plumber.pages[n - 1].find_tables()]
-                for n in numbers}
+        return {
+            n: [(t.extract(), t.bbox) for t in plumber.pages[n - 1].find_tables()] for n in numbers
+        }
 
 
 # ---------------------------------------------------------------- page objects and edges
+
 
 def scan(raw_page, width: float, height: float) -> tuple[bool, int]:
     """(ruled, images): whether ruling lines or boxes suggest a table, and the image count."""
@@ -145,8 +166,14 @@ def _compose(inner, outer):
         return None
     a, b, c, d, e, f = inner
     A, B, C, D, E, F = outer
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-            e * A + f * C + E, e * B + f * D + F)
+    return (
+        a * A + b * C,
+        a * B + b * D,
+        c * A + d * C,
+        c * B + d * D,
+        e * A + f * C + E,
+        e * B + f * D + F,
+    )
 
 
 def _edges(raw_page, height: float) -> tuple[list[list[float]], list[list[float]]]:
@@ -225,16 +252,22 @@ def _is_rect(pts: list) -> bool:
     for p, q in ((x0, x1), (y1, y2), (x2, x3), (y3, y0), (y0, y1), (x1, x2), (y2, y3), (x3, x0)):
         if p != q:
             _check(p - q, "rectangle corner")
-    return pts[0] == last and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
-                               or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))
+    return pts[0] == last and (
+        (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+        or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+    )
 
 
 def _rect_edges(p, q) -> list[tuple]:
     """pdfplumber's four edges of a rectangle (top, bottom, left, right)."""
     x0, x1, top, bottom = min(p[0], q[0]), max(p[0], q[0]), min(p[1], q[1]), max(p[1], q[1])
     low = top + (bottom - top)  # pdfplumber's arithmetic: top + height
-    return [("h", x0, top, x1, top), ("h", x0, low, x1, low),
-            ("v", x0, top, x0, bottom), ("v", x1, top, x1, bottom)]
+    return [
+        ("h", x0, top, x1, top),
+        ("h", x0, low, x1, low),
+        ("v", x0, top, x0, bottom),
+        ("v", x1, top, x1, bottom),
+    ]
 
 
 def _segment_edge(p, q, line: bool = False) -> tuple | None:
@@ -266,6 +299,7 @@ def _check_point(p, q) -> None:
 
 
 # ---------------------------------------------------------------- merging, cells, tables
+
 
 def _merge(edges: list[list[float]], axis: int) -> list[Edge]:
     """pdfplumber's ``merge_edges`` and length filter for one orientation; axis 0 for vertical
@@ -367,8 +401,12 @@ def _tables(cells: list[Cell]) -> list[list[Cell]]:
 
 def _bbox(cells) -> Cell:
     cells = [c for c in cells if c is not None]
-    return (min(c[0] for c in cells), min(c[1] for c in cells),
-            max(c[2] for c in cells), max(c[3] for c in cells))
+    return (
+        min(c[0] for c in cells),
+        min(c[1] for c in cells),
+        max(c[2] for c in cells),
+        max(c[3] for c in cells),
+    )
 
 
 def _grid(cells: list[Cell]) -> list[list[Cell | None]]:
@@ -383,6 +421,7 @@ def _grid(cells: list[Cell]) -> list[list[Cell | None]]:
 
 # ---------------------------------------------------------------- characters and cell text
 
+
 def _check_dropped_text(raw_page, height: float, tables: list[list[Cell]], inked: dict) -> None:
     """Refuse text near the tables that PDFium left out of its text page. It drops a text
     object printed twice on the same spot, and a glyph within 0.07 em of the same glyph just
@@ -393,8 +432,12 @@ def _check_dropped_text(raw_page, height: float, tables: list[list[Cell]], inked
         box = [ctypes.c_float() for _ in range(4)]
         pdfium_c.FPDFPageObj_GetBounds(obj, *box)
         left, low, right, high = _on_page([v.value for v in box], outer)
-        if (left > x1 + TOL or right < x0 - TOL
-                or height - low < top - TOL or height - high > bottom + TOL):
+        if (
+            left > x1 + TOL
+            or right < x0 - TOL
+            or height - low < top - TOL
+            or height - high > bottom + TOL
+        ):
             continue
         kept = inked.get(ctypes.cast(obj, ctypes.c_void_p).value)
         if kept is None or left < kept[0] - EPS or right > kept[1] + EPS:
@@ -431,8 +474,12 @@ def _chars(tp, height: float, tables: list[list[Cell]]) -> tuple[list[Char], dic
         extent = inked.setdefault(key, [loose.left, loose.right])
         extent[0], extent[1] = min(extent[0], loose.left), max(extent[1], loose.right)
         pad = loose.top - loose.bottom + TOL
-        if (loose.right < left - pad or loose.left > right + pad
-                or height - loose.bottom < top - pad or height - loose.top > bottom + pad):
+        if (
+            loose.right < left - pad
+            or loose.left > right + pad
+            or height - loose.bottom < top - pad
+            or height - loose.top > bottom + pad
+        ):
             made = False
             continue
         char = _char(tp, i, key, loose, height, objects, widths)
@@ -448,7 +495,7 @@ def _chars(tp, height: float, tables: list[list[Cell]]) -> tuple[list[Char], dic
 def _nearest(values: list[float], value: float) -> float:
     """Distance from value to the nearest of sorted values."""
     i = bisect.bisect(values, value)
-    return min(abs(value - v) for v in values[max(i - 1, 0):i + 1])
+    return min(abs(value - v) for v in values[max(i - 1, 0) : i + 1])
 
 
 def _check_overlap(chars: list) -> None:
@@ -551,8 +598,12 @@ def _extract(grid: list[list[Cell | None]], chars: list[Char]) -> list[list[str 
     for row in grid:
         box = _bbox(row)
         row_chars = [c for c in chars if _inside(c, box)]
-        out.append([None if cell is None else _text([c for c in row_chars if _inside(c, cell)])
-                    for cell in row])
+        out.append(
+            [
+                None if cell is None else _text([c for c in row_chars if _inside(c, cell)])
+                for cell in row
+            ]
+        )
     return out
 
 

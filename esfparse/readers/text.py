@@ -38,7 +38,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # The simple character rules: zero-width and control characters dropped, odd spaces -> " ". Each is
 # looked for with `in` (a C scan) and replaced only when present: a page holds few or none of them, and
 # both str.translate with a table and a regex character class cost 50-100x more on non-ASCII text.
-_DROP = "\u200b\u200c\u200d\u2060\ufeff\u00ad" + "".join(map(chr, [*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F]))
+_DROP = "\u200b\u200c\u200d\u2060\ufeff\u00ad" + "".join(
+    map(chr, [*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+)
 _ODD_SPACES = "".join(map(chr, [*range(0x2000, 0x2007), *range(0x2008, 0x200B), 0x205F, 0x3000]))
 _NO_BREAK_SPACES = "\u00a0\u202f\u2007"  # kept between digits (thousands separators), else " "
 
@@ -97,7 +99,9 @@ def decode_text(data: bytes, path: str = "<bytes>") -> tuple[str, str, list[str]
             try:
                 return _repaired(data.decode(name), name, [])
             except UnicodeDecodeError as exc:
-                raise UnreadableDocument(path, f"invalid {name} text after its byte-order mark") from exc
+                raise UnreadableDocument(
+                    path, f"invalid {name} text after its byte-order mark"
+                ) from exc
     utf16 = _guess_utf16(data)
     if utf16:
         try:
@@ -105,18 +109,24 @@ def decode_text(data: bytes, path: str = "<bytes>") -> tuple[str, str, list[str]
         except UnicodeDecodeError:
             pass
     if _looks_binary(data):
-        raise UnreadableDocument(path, "binary data, not text (try a .pdf or .html file, or convert it to text)")
+        raise UnreadableDocument(
+            path, "binary data, not text (try a .pdf or .html file, or convert it to text)"
+        )
     notes: list[str] = []
     cut = _incomplete_tail(data)
     if cut:
         data = data[:-cut]
-        notes.append(f"incomplete character at the end of the file ({cut} byte{'s' if cut > 1 else ''} "
-                     "dropped): the file is cut off")
+        notes.append(
+            f"incomplete character at the end of the file ({cut} byte{'s' if cut > 1 else ''} "
+            "dropped): the file is cut off"
+        )
     try:
         return _repaired(data.decode("utf-8"), "utf-8", notes)
     except UnicodeDecodeError:
         pass
-    if _utf8_sequences(data) >= _invalid_bytes(data):  # mostly UTF-8: repair only the runs that are not
+    if _utf8_sequences(data) >= _invalid_bytes(
+        data
+    ):  # mostly UTF-8: repair only the runs that are not
         text = data.decode("utf-8", _CP1252_RUNS)
         lines = _lines_of(data)
         listed = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
@@ -135,8 +145,16 @@ def _incomplete_tail(data: bytes) -> int:
         lead = data[-n]
         if 0x80 <= lead < 0xC0:
             continue  # a continuation byte: look further back
-        needed = 2 if 0xC2 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF5 else 0
-        if needed > n and all(0x80 <= b < 0xC0 for b in data[len(data) - n + 1:]):
+        needed = (
+            2
+            if 0xC2 <= lead < 0xE0
+            else 3
+            if 0xE0 <= lead < 0xF0
+            else 4
+            if 0xF0 <= lead < 0xF5
+            else 0
+        )
+        if needed > n and all(0x80 <= b < 0xC0 for b in data[len(data) - n + 1 :]):
             try:
                 data[:-n].decode("utf-8")
             except UnicodeDecodeError:
@@ -146,7 +164,9 @@ def _incomplete_tail(data: bytes) -> int:
     return 0
 
 
-_UTF8_SEQ_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_SEQ_RE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def _utf8_sequences(data: bytes) -> int:
@@ -176,7 +196,7 @@ def _lines_of(data: bytes) -> list[int]:
 def _cp1252_runs(exc: UnicodeError) -> tuple[str, int]:
     """Codec error handler: the bytes UTF-8 cannot decode, read as Windows-1252 (latin-1 where undefined)."""
     assert isinstance(exc, UnicodeDecodeError)
-    bad = exc.object[exc.start:exc.end]
+    bad = exc.object[exc.start : exc.end]
     return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), exc.end
 
 
@@ -189,7 +209,9 @@ codecs.register_error(_CP1252_RUNS, _cp1252_runs)
 # A no-break space is never part of one: text with U+00A0 between words is common, `à` in Swedish rare.
 def _mojibake_re(encoding: str) -> re.Pattern[str]:
     def chars(lo: int, hi: int) -> str:
-        return "".join(bytes([b]).decode(encoding, "ignore") for b in range(lo, hi)).replace("\xa0", "")
+        return "".join(bytes([b]).decode(encoding, "ignore") for b in range(lo, hi)).replace(
+            "\xa0", ""
+        )
 
     return re.compile(f"[{re.escape(chars(0xC2, 0xF0))}][{re.escape(chars(0x80, 0xC0))}]{{1,2}}")
 
@@ -213,7 +235,8 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     """
     count = 0
     for encoding, pattern in _MOJIBAKE:
-        def fix(m: re.Match[str]) -> str:
+
+        def fix(m: re.Match[str], encoding: str = encoding) -> str:
             nonlocal count
             try:
                 ch = m.group().encode(encoding).decode("utf-8")
@@ -232,8 +255,11 @@ def repair_mojibake(text: str) -> tuple[str, int]:
 def _repaired(text: str, encoding: str, notes: list[str]) -> tuple[str, str, list[str]]:
     text, count = repair_mojibake(text)
     if count:
-        notes = [*notes, f"mojibake repaired: {count} character{'s' if count > 1 else ''} were UTF-8 once read "
-                 "as a single-byte encoding (e.g. Ã¶ for ö)"]
+        notes = [
+            *notes,
+            f"mojibake repaired: {count} character{'s' if count > 1 else ''} were UTF-8 once read "
+            "as a single-byte encoding (e.g. Ã¶ for ö)",
+        ]
     return text, encoding, notes
 
 
@@ -297,7 +323,12 @@ def normalise_text(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if "\r" in text or "\u2028" in text or "\u2029" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+        text = (
+            text.replace("\r\n", "\n")
+            .replace("\r", "\n")
+            .replace("\u2028", "\n")
+            .replace("\u2029", "\n")
+        )
     if not text.isascii():
         for c in _DROP:
             if c in text:
@@ -311,8 +342,13 @@ def normalise_text(text: str) -> str:
     return text
 
 
-def document_from_text(text: str, path: str | None = None, fmt: str = "text", sha256: str = "",
-                       encoding: str | None = None) -> Document:
+def document_from_text(
+    text: str,
+    path: str | None = None,
+    fmt: str = "text",
+    sha256: str = "",
+    encoding: str | None = None,
+) -> Document:
     """Build a Document from already-decoded text (normalising it)."""
     norm = normalise_text(text)
     if not sha256:
@@ -328,13 +364,17 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     if not text.strip():
         raise UnreadableDocument(path, "empty file (only whitespace)")
     if "\ufffd" in text:
-        raise UnreadableDocument(path, f"damaged text: {text.count(chr(0xFFFD))} replacement character(s) "
-                                 f"(U+FFFD, the first on line {text[:text.index(chr(0xFFFD))].count(chr(10)) + 1}) "
-                                 "stand for letters lost in an earlier conversion; find an undamaged copy")
+        raise UnreadableDocument(
+            path,
+            f"damaged text: {text.count(chr(0xFFFD))} replacement character(s) "
+            f"(U+FFFD, the first on line {text[: text.index(chr(0xFFFD))].count(chr(10)) + 1}) "
+            "stand for letters lost in an earlier conversion; find an undamaged copy",
+        )
     from ..layout import unwrap_dump  # a hard-wrapped dump (w3m, lynx) gets its paragraphs back
 
-    doc = document_from_text(unwrap_dump(text), path=path, sha256=hashlib.sha256(data).hexdigest(),
-                             encoding=encoding)
+    doc = document_from_text(
+        unwrap_dump(text), path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding
+    )
     if encoding not in ("utf-8", "utf-8-sig"):
         doc.notes.append(f"decoded as {encoding}")
     doc.notes += notes
@@ -344,8 +384,13 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
 # ---------------------------------------------------------------- opening files
 
 MAX_BYTES = 100_000_000  # no file is read beyond this (plus one byte, to know it is larger)
-_NOT_REGULAR = [(stat.S_ISFIFO, "a FIFO, a named pipe"), (stat.S_ISCHR, "a character device"),
-                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")]
+_NOT_REGULAR = [
+    (stat.S_ISFIFO, "a FIFO, a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+]
 
 
 def open_regular(path: str | Path) -> BinaryIO:
@@ -359,13 +404,18 @@ def open_regular(path: str | Path) -> BinaryIO:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         what = _kind_at(path)  # a socket cannot be opened at all
-        reason = f"not a regular file ({what}); only regular files are read" if what else \
-            f"cannot read file ({exc.strerror or exc})"
+        reason = (
+            f"not a regular file ({what}); only regular files are read"
+            if what
+            else f"cannot read file ({exc.strerror or exc})"
+        )
         raise UnreadableDocument(name, reason) from exc
     try:
         what = _kind(os.fstat(fd).st_mode)
         if what:
-            raise UnreadableDocument(name, f"not a regular file ({what}); only regular files are read")
+            raise UnreadableDocument(
+                name, f"not a regular file ({what}); only regular files are read"
+            )
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -400,8 +450,11 @@ def read_capped(f: BinaryIO, path: str, limit: int = MAX_BYTES, chunk: int | Non
 
 
 def too_large(path: str, size: str) -> UnreadableDocument:
-    return UnreadableDocument(path, f"file too large ({size}; the limit is {MAX_BYTES / 1e6:.0f} MB): "
-                              "split it into one file per document")
+    return UnreadableDocument(
+        path,
+        f"file too large ({size}; the limit is {MAX_BYTES / 1e6:.0f} MB): "
+        "split it into one file per document",
+    )
 
 
 def file_bytes(path: str | Path, limit: int = MAX_BYTES) -> bytes:

@@ -18,7 +18,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-META = dict(author="esfparse fixtures", creator="tests/files/make_problem_files.py")
+META = {"author": "esfparse fixtures", "creator": "tests/files/make_problem_files.py"}
 
 PAGE_TEXT = (  # a 2014–20 project page with cp1252-only characters (– ”) and no-break spaces
     "Fler undersköterskor\n\nProgramområde\n1.1 Kompetensförsörjning\nRegion\nÖstra Mellansverige\n"
@@ -27,32 +27,44 @@ PAGE_TEXT = (  # a 2014–20 project page with cp1252-only characters (– ”) 
     "Total projektbudget\n7\xa0023\xa0185 kr\n"
     "Beviljat ESF-stöd\n5\xa0261\xa0655 kr\nKontaktperson\nLena Hansson\nE-post\n"
     "lena.hansson@allevux.se\n\nSammanfattning\n\nProjektet – ”Fler undersköterskor” – ger 180 "
-    "deltagare i Åmål och Öckerö en väg till arbete.\n")
+    "deltagare i Åmål och Öckerö en väg till arbete.\n"
+)
 # A two-page report: hyphenated line ends, a repeated running header, "Sida N av 2" footers.
 REPORT_PAGES = [
-    ("Rapport från projektet", [
-        "Projektet ska ge deltagarna i Askersund, Hallsberg och Kumla möjlighet till kompetens-",
-        "utveckling på arbetsplatsen. Målgruppen är arbetslösa ungdomar och vuxna i åldern 16-",
-        "24 år och vuxna som saknar gymnasieexamen. Kurserna är både yrkes- och studie-",
-        "inriktade, och de leder till anställning i vård och omsorg i hela Örebro län.",
-    ]),
-    ("Resultat", [
-        "• Minst 80 procent av deltagarna ska fullfölja utbildningen och få ett arbete",
-        "   inom sex månader efter avslutad kurs.",
-        "• 40 deltagare ska få en anställning.",
-    ]),
+    (
+        "Rapport från projektet",
+        [
+            "Projektet ska ge deltagarna i Askersund, Hallsberg och Kumla möjlighet till kompetens-",
+            "utveckling på arbetsplatsen. Målgruppen är arbetslösa ungdomar och vuxna i åldern 16-",
+            "24 år och vuxna som saknar gymnasieexamen. Kurserna är både yrkes- och studie-",
+            "inriktade, och de leder till anställning i vård och omsorg i hela Örebro län.",
+        ],
+    ),
+    (
+        "Resultat",
+        [
+            "• Minst 80 procent av deltagarna ska fullfölja utbildningen och få ett arbete",
+            "   inom sex månader efter avslutad kurs.",
+            "• 40 deltagare ska få en anställning.",
+        ],
+    ),
 ]
-REPORT_EXPECTED = "\n".join([  # what a reader should make of it
-    "Rapport från projektet", "",
-    "Projektet ska ge deltagarna i Askersund, Hallsberg och Kumla möjlighet till "
-    "kompetensutveckling på arbetsplatsen. Målgruppen är arbetslösa ungdomar och vuxna i åldern "
-    "16-24 år och vuxna som saknar gymnasieexamen. Kurserna är både yrkes- och studieinriktade, "
-    "och de leder till anställning i vård och omsorg i hela Örebro län.", "",
-    "Resultat", "",
-    " • Minst 80 procent av deltagarna ska fullfölja utbildningen och få ett arbete inom sex "
-    "månader efter avslutad kurs.",
-    " • 40 deltagare ska få en anställning.",
-])
+REPORT_EXPECTED = "\n".join(
+    [  # what a reader should make of it
+        "Rapport från projektet",
+        "",
+        "Projektet ska ge deltagarna i Askersund, Hallsberg och Kumla möjlighet till "
+        "kompetensutveckling på arbetsplatsen. Målgruppen är arbetslösa ungdomar och vuxna i åldern "
+        "16-24 år och vuxna som saknar gymnasieexamen. Kurserna är både yrkes- och studieinriktade, "
+        "och de leder till anställning i vård och omsorg i hela Örebro län.",
+        "",
+        "Resultat",
+        "",
+        " • Minst 80 procent av deltagarna ska fullfölja utbildningen och få ett arbete inom sex "
+        "månader efter avslutad kurs.",
+        " • 40 deltagare ska få en anställning.",
+    ]
+)
 
 
 def pdf_canvas(buf: io.BytesIO, **kw) -> canvas.Canvas:
@@ -135,7 +147,7 @@ def make_problem_files(folder: Path) -> list[Path]:
         "owner_password_only.expected.txt": REPORT_EXPECTED.encode("utf-8"),
         "encrypted.pdf": one_line_pdf("Hemlig ansökan", encrypt=secret),
         "corrupt.pdf": b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-                       + bytes(range(256)),
+        + bytes(range(256)),
         "image_only.pdf": image_only_pdf(),
         "zip_named.pdf": docx_zip(),
     }
