@@ -1,11 +1,12 @@
 """A real browser against `esfparse serve`: headless Chromium loads the projects table, searches,
-applies a facet and opens the map, saving screenshots to docs/screenshots/; it also follows a
-document's review link (no screenshot).
+applies a facet and opens the map, taking a screenshot of each; it also follows a document's
+review link (no screenshot).
 
 Chromium (Debian's `chromium` package; `.ci/run` installs it) is driven over the
 DevTools protocol on a pipe (`--remote-debugging-pipe`), so no Python package is
-needed beyond the standard library. Set ESFPARSE_SCREENSHOTS to save the
-screenshots elsewhere. Skipped only when no chromium binary is found.
+needed beyond the standard library. Screenshots go to a temporary directory, so a test run leaves
+the checkout clean; `ESFPARSE_SCREENSHOTS=docs/screenshots pytest tests/test_browser.py` refreshes
+the README's pictures. Skipped only when no chromium binary is found.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ CHROMIUM = (
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="no chromium binary (apt-get install chromium)"
 )
-SHOTS = Path(os.environ.get("ESFPARSE_SCREENSHOTS", ROOT / "docs" / "screenshots"))
+_SHOTS_ENV = os.environ.get("ESFPARSE_SCREENSHOTS")
 WIDTH, HEIGHT = 1280, 860
 
 
@@ -51,6 +52,7 @@ class Browser:
     """Just enough of the Chrome DevTools protocol over a pipe: navigate, evaluate, screenshot."""
 
     def __init__(self, profile: Path) -> None:
+        self.shots_dir = profile / "screenshots"
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
         # Chromium reads commands on fd 3 and writes replies on fd 4; park the ends out of the way first.
@@ -173,7 +175,7 @@ class Browser:
         raise TimeoutError(f"waited {timeout} s for {expression}")
 
     def screenshot(self, name: str, selector: str, whole: bool = False) -> Path:
-        """Save docs/screenshots/<name>.png: the element `selector` (whole) or a window's height from its top."""
+        """Save <name>.png: the element `selector` (whole) or a window's height from its top."""
         box = self.js(
             f"(() => {{ const el = document.querySelector({json.dumps(selector)});"
             " const r = el.getBoundingClientRect();"
@@ -190,8 +192,9 @@ class Browser:
                 captureBeyondViewport=True,
             )["data"]
         )
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        path = SHOTS / f"{name}.png"
+        shots = Path(_SHOTS_ENV) if _SHOTS_ENV else self.shots_dir
+        shots.mkdir(parents=True, exist_ok=True)
+        path = shots / f"{name}.png"
         path.write_bytes(_small_png(data))
         return path
 
