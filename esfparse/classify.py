@@ -66,7 +66,7 @@ class _Feature:
 def genre_data() -> dict[str, Any]:
     """The genre evidence of `data/genres.json`, patterns compiled."""
     raw = json.loads(
-        resources.files("esfparse").joinpath("data", "genres.json").read_text(encoding="utf-8")
+        (resources.files("esfparse") / "data" / "genres.json").read_text(encoding="utf-8")
     )
     flags = re.IGNORECASE | re.MULTILINE
     raw["features"] = [
@@ -85,11 +85,7 @@ _DOMAIN_MIN = 2  # distinct labour-market words that make a text ESF material wi
 
 @lru_cache(maxsize=1)
 def _domain_re() -> re.Pattern[str]:
-    rows = (
-        resources.files("esfparse")
-        .joinpath("data", "esf_vocabulary.csv")
-        .read_text(encoding="utf-8")
-    )
+    rows = (resources.files("esfparse") / "data" / "esf_vocabulary.csv").read_text(encoding="utf-8")
     patterns = [line.split(",", 1)[0] for line in rows.splitlines()[1:] if line.strip()]
     return re.compile("|".join(f"({p})" for p in patterns), re.IGNORECASE)
 

@@ -10,7 +10,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .models import Evidence
+from .models import DocFormat, Evidence
 
 if TYPE_CHECKING:
     from .layout import Block
@@ -41,7 +41,7 @@ class Document:
 
     text: str
     path: str | None = None
-    format: str = "text"  # text | html | pdf
+    format: DocFormat = "text"
     sha256: str = ""
     encoding: str | None = None
     page_starts: list[int] = field(default_factory=list)  # offset where each page begins

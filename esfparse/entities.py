@@ -72,7 +72,7 @@ class Resolution:
 @lru_cache(maxsize=4)
 def _rows(name: str) -> tuple[dict[str, str], ...]:
     """Rows of a packaged CSV file, `#` comment lines skipped."""
-    text = files("esfparse").joinpath("data", name).read_text(encoding="utf-8")
+    text = (files("esfparse") / "data" / name).read_text(encoding="utf-8")
     return tuple(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
 
 

@@ -222,7 +222,7 @@ def programme_period_of(
 @lru_cache(maxsize=1)
 def exchange_rates() -> dict[int, tuple[float, str]]:
     """Year -> (SEK per EUR, source) from `data/exchange_rates.csv`."""
-    text = files("esfparse").joinpath("data", "exchange_rates.csv").read_text(encoding="utf-8")
+    text = (files("esfparse") / "data" / "exchange_rates.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return {int(r["year"]): (float(r["sek_per_eur"]), r["source"]) for r in rows}
 
@@ -240,7 +240,7 @@ def eur_rate(period_start: str | None) -> tuple[int, float, str] | None:
 @lru_cache(maxsize=1)
 def _funds() -> dict[str, str]:
     """Fund name as written (casefolded) -> the fund's label, from `data/funds.csv`."""
-    text = files("esfparse").joinpath("data", "funds.csv").read_text(encoding="utf-8")
+    text = (files("esfparse") / "data" / "funds.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return {" ".join(r["variant"].casefold().split()): r["fund"] for r in rows}
 

@@ -485,7 +485,8 @@ def unwrap_dump(text: str) -> str:
     joins = [k for k in range(len(lines) - 1) if _wraps(lines[k], lines[k + 1], width)]
     if len(joins) < _MIN_WRAPS:
         return text
-    out, join = [], set(joins)
+    out: list[str] = []
+    join = set(joins)
     for k, line in enumerate(lines):
         if k - 1 in join:
             out[-1] = out[-1].rstrip() + " " + line.strip()

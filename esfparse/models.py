@@ -19,6 +19,14 @@ Layout = Literal[
     "esf2007", "esf2014", "label_colon", "esfplus", "prose", "kohesio", "talk", "report", "call"
 ]
 Severity = Literal["error", "warning", "info"]
+DocFormat = Literal["text", "html", "pdf"]
+ListSource = Literal["list", "text"]  # an explicit list on the page, or found in prose
+OrgRole = Literal[
+    "owner", "co_financier", "partner", "funder", "target_authority", "venue", "mentioned"
+]
+Unit = Literal["percent", "count"]
+Comparator = Literal["at_least", "at_most", "approx", "more_than", "less_than"]
+GoalKind = Literal["target", "planned_output", "reported_result"]
 
 
 class Evidence(BaseModel):
@@ -45,7 +53,7 @@ class MunicipalityRef(BaseModel):
     nuts2_code: str | None = Field(
         default=None, description="NUTS-2 area of the county, e.g. SE11."
     )
-    source: Literal["list", "text"] = Field(
+    source: ListSource = Field(
         description="`list`: from an explicit Kommun list; `text`: found in prose."
     )
     evidence: Evidence
@@ -55,9 +63,7 @@ class OrganisationRef(BaseModel):
     """An organisation named in a role for the project."""
 
     name: str = Field(description="Organisation name as written in the source.")
-    role: Literal[
-        "owner", "co_financier", "partner", "funder", "target_authority", "venue", "mentioned"
-    ] = Field(
+    role: OrgRole = Field(
         description="Role in the project: owner (projektägare), co_financier (medfinansiär), "
         "partner (samarbetspartner), funder, target_authority (the body the participants are registered "
         "with) or venue, the last three read from prose, or mentioned (named in a presentation)."
@@ -110,8 +116,8 @@ class Goal(BaseModel):
 
     value: float = Field(description="The number (lower bound for a range).")
     value_max: float | None = Field(default=None, description="Upper bound of a range (`300–400`).")
-    unit: Literal["percent", "count"] = Field(description="`percent` or `count`.")
-    comparator: Literal["at_least", "at_most", "approx", "more_than", "less_than"] | None = Field(
+    unit: Unit = Field(description="`percent` or `count`.")
+    comparator: Comparator | None = Field(
         default=None,
         description="How the value bounds the goal: at_least (`minst`), at_most, approx (`c:a`), "
         "more_than, less_than; null when stated exactly.",
@@ -127,7 +133,7 @@ class Goal(BaseModel):
         default=None,
         description="Of whom (`av deltagarna`, `av målgruppen`, `kvinnor`, `ungdomar 16-24 år`).",
     )
-    kind: Literal["target", "planned_output", "reported_result"] = Field(
+    kind: GoalKind = Field(
         default="target",
         description="target (mål, ska), planned_output (planned counts and activities) or reported_result "
         "(achieved: what a report or write-up says the project reached).",
@@ -332,7 +338,7 @@ class DocumentInfo(BaseModel):
     """A source file as read: path, format, hash and size."""
 
     path: str
-    format: Literal["text", "html", "pdf"]
+    format: DocFormat
     sha256: str
     encoding: str | None = None
     chars: int
@@ -347,4 +353,9 @@ class Extraction(BaseModel):
     problems: list[Problem] = Field(default_factory=list)
 
 
-MODELS = {"record": Record, "extraction": Extraction, "problem": Problem, "goal": Goal}
+MODELS: dict[str, type[BaseModel]] = {
+    "record": Record,
+    "extraction": Extraction,
+    "problem": Problem,
+    "goal": Goal,
+}

@@ -17,7 +17,7 @@ import sys
 import types
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .document import Table
 
@@ -54,12 +54,12 @@ class Cue(NamedTuple):
 
 def load_patterns(filename: str) -> list[dict]:
     """SpanRuler patterns from one JSONL file in ``esfparse/data/patterns``."""
-    path = resources.files("esfparse").joinpath("data", "patterns", filename)
+    path = resources.files("esfparse") / "data" / "patterns" / filename
     with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def _spacy_info(*args: object, **kwargs: object) -> object:
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
     """``spacy.info``, loading spaCy's command-line package on first call."""
     from spacy.cli.info import info
 
@@ -118,7 +118,7 @@ def get_nlp() -> Language:
         config = {"spans_key": name, "phrase_matcher_attr": "LOWER", "validate": True}
         ruler = nlp.add_pipe("span_ruler", name=name, config=config)
         patterns = [p for f in files for p in load_patterns(f)]
-        ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+        ruler.add_patterns(patterns)
     return nlp
 
 
@@ -143,7 +143,8 @@ class Cues:
     """
 
     def __init__(self, sentence: str, ruler: str = "goal_cues") -> None:
-        self.sentence, self.ruler, self._found = sentence, ruler, None
+        self.sentence, self.ruler = sentence, ruler
+        self._found: list[Cue] | None = None
 
     @property
     def found(self) -> list[Cue]:
@@ -316,7 +317,7 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _ends_in_abbreviation(text: str, end: int) -> bool:
     m = _LAST_WORD_RE.search(text, max(0, end - 16), end)
-    return bool(m) and (m.group(1) or m.group(2)).lower() in _abbreviations()
+    return m is not None and (m.group(1) or m.group(2)).lower() in _abbreviations()
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:

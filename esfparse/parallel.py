@@ -287,11 +287,11 @@ class _Run:
         ):  # it died on its first unanswered task; the ones queued behind it never started
             (index, offset), chunk = dead.tasks.popleft()
             if len(chunk) == 1:
-                result = (
-                    self.late(chunk[0], self.budget)
-                    if dead.overdue
-                    else self.lost(chunk[0], reason)
-                )
+                if dead.overdue:
+                    assert self.budget is not None  # only a budget makes a worker overdue
+                    result = self.late(chunk[0], self.budget)
+                else:
+                    result = self.lost(chunk[0], reason)
                 self._fill(index, offset, [result])
                 retry = list(dead.tasks)
             else:

@@ -82,7 +82,7 @@ def info(doc: Document) -> DocumentInfo:
     return DocumentInfo(
         path=doc.path or "<text>",
         format=doc.format,
-        sha256=doc.sha256,  # type: ignore[arg-type]
+        sha256=doc.sha256,
         encoding=doc.encoding,
         chars=len(doc.text),
         pages=doc.pages,

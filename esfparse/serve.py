@@ -49,7 +49,7 @@ _FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 
 @lru_cache(maxsize=1)
 def _spec() -> dict[str, Any]:
-    return json.loads(files("esfparse").joinpath("data", SPEC_FILE).read_text(encoding="utf-8"))
+    return json.loads((files("esfparse") / "data" / SPEC_FILE).read_text(encoding="utf-8"))
 
 
 def load_spec() -> dict[str, Any]:
@@ -210,7 +210,7 @@ def build_metadata(db: sqlite_utils.Database, name: str | None = None) -> dict[s
         qname: {"title": q["title"], "description": q["description"], "sql": _view_sql(q["sql"])}
         for qname, q in spec["queries"].items()
     }
-    top = {
+    top: dict[str, Any] = {
         k: spec[k]
         for k in ("title", "description", "license", "license_url", "source", "source_url")
         if k in spec

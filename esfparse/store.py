@@ -407,7 +407,7 @@ def refresh_fts(db: sqlite_utils.Database | Any, table: str) -> None:
     """Create `table`'s full-text index if missing and rebuild it from the table's current rows."""
     db = db if isinstance(db, sqlite_utils.Database) else sqlite_utils.Database(db)
     if not db[f"{table}_fts"].exists():
-        db[table].enable_fts(FTS_COLUMNS[table], create_triggers=False, tokenize=FTS_TOKENIZE)
+        db.table(table).enable_fts(FTS_COLUMNS[table], create_triggers=False, tokenize=FTS_TOKENIZE)
         db.execute(
             f"insert into [{table}_fts] ([{table}_fts], rank) values ('rank', ?)", [FTS_RANK[table]]
         )
@@ -450,7 +450,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 kind,
             ) in columns.items():  # a database made by an older version: add new columns
                 if column not in existing:
-                    db[name].add_column(column, kind)
+                    db.table(name).add_column(column, kind)
         if not db["municipalities"].count:
             _load_reference(db)
         from .linking import ensure_tables
@@ -460,7 +460,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             _backfill_keys(db)
     for table in BATCH_FTS:
         if not db[f"{table}_fts"].exists():
-            db[table].enable_fts(FTS_COLUMNS[table], create_triggers=True, tokenize=FTS_TOKENIZE)
+            db.table(table).enable_fts(
+                FTS_COLUMNS[table], create_triggers=True, tokenize=FTS_TOKENIZE
+            )
         # Deletes and updates keep the index in step through triggers; inserts are indexed by the Writer
         # in one statement per batch, which costs a tenth of a per-row insert trigger.
         db.execute(f"drop trigger if exists [{table}_ai]")
@@ -493,7 +495,7 @@ def create_indexes(db: sqlite_utils.Database | Any) -> None:
     db = db if isinstance(db, sqlite_utils.Database) else sqlite_utils.Database(db)
     for table, cols in INDEXES:
         if db[table].exists() and set(cols) <= set(db[table].columns_dict):
-            db[table].create_index(cols, if_not_exists=True)
+            db.table(table).create_index(cols, if_not_exists=True)
 
 
 ANALYSIS_LIMIT = (
@@ -512,14 +514,14 @@ def optimize(db: sqlite_utils.Database) -> None:
 def _load_reference(db: sqlite_utils.Database) -> None:
     counties = places.all_counties()
     regions = {c["nuts2_code"]: c["nuts2_name"] for c in counties}
-    db["nuts2_regions"].insert_all(
+    db.table("nuts2_regions").insert_all(
         [{"code": k, "name": v} for k, v in sorted(regions.items())], replace=True
     )
-    db["counties"].insert_all(
+    db.table("counties").insert_all(
         [{"code": c["code"], "name": c["name"], "nuts2_code": c["nuts2_code"]} for c in counties],
         replace=True,
     )
-    db["municipalities"].insert_all(
+    db.table("municipalities").insert_all(
         [
             {
                 "code": m.code,
@@ -995,7 +997,8 @@ class Writer:
             cur = self.db.execute(
                 "insert into organisations (name, key) values (?, ?)", [name.strip(), key]
             )
-            self._orgs[key] = int(cur.lastrowid)
+            assert cur.lastrowid is not None  # an insert sets it
+            self._orgs[key] = cur.lastrowid
         return self._orgs[key]
 
 
@@ -1060,7 +1063,7 @@ def store_failure(
 ) -> None:
     """Record a file that could not be read or parsed, replacing an earlier failure row for the same path."""
     with db.atomic():
-        db["problems"].delete_where("document_id is null and path = ?", [path])
+        db.table("problems").delete_where("document_id is null and path = ?", [path])
         insert_problems(db, [Problem(code=code, severity="error", message=reason)], None, path)
 
 
@@ -1090,7 +1093,7 @@ def log_run(
     workers: int,
 ) -> None:
     """Append one row to ingest_runs."""
-    db["ingest_runs"].insert(
+    db.table("ingest_runs").insert(
         {
             "started_at": datetime.fromtimestamp(started, timezone.utc).isoformat(
                 timespec="seconds"

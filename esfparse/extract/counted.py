@@ -332,5 +332,6 @@ def read_verb(c: Counted, text: str, s: int, m: NumberMention, cues: Cues) -> st
     cue = cues.has("OUTCOME", m.end - s, m.end - s + 25)
     if not outcome_count(text, m, c, s + cue.start if cue else None):
         return None
+    assert cue is not None  # outcome_count is False without a cue
     c.cls = "person"
     return re.split(r"[,;.(]", text[s + cue.start : s + cue.start + 80])[0].strip()

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from ..document import Table
-from ..models import Evidence, Goal
+from ..models import Evidence, Goal, GoalKind, Unit
 from ..nlp import Cues, find_text_tables, split_sentences
 from .breakdowns import attach_breakdowns
 from .counted import (
@@ -81,9 +81,9 @@ class _Reading:
 
     m: NumberMention
     c: Counted
-    unit: str = "count"  # final unit (a bare number may inherit `percent`)
+    unit: Unit = "count"  # final unit (a bare number may inherit `percent`)
     what: str | None = None  # inherited `what` for glosses and subgroups
-    kind: str | None = None  # `target` for a target glossing a result: `(mål: 250)`
+    kind: GoalKind | None = None  # `target` for a target glossing a result: `(mål: 250)`
 
 
 @dataclass
@@ -347,7 +347,7 @@ def _owned(cues: Cues, label: str, text: str, s: int, lo: int, hi: int) -> str |
     return text[s + cue.start : s + cue.end] if cue else None
 
 
-def _kind(r: _Reading, cues: Cues, ctx: _Context) -> str:
+def _kind(r: _Reading, cues: Cues, ctx: _Context) -> GoalKind:
     if r.kind:
         return r.kind
     if ctx.genre == "presentation":

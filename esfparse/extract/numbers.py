@@ -18,6 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import cast
+
+from ..models import Comparator
 
 __all__ = [
     "NumberMention",
@@ -39,7 +42,7 @@ class NumberMention:
     value: float
     value_max: float | None = None  # upper bound of a range
     unit: str | None = None  # "percent", or None for a bare number
-    qualifier: str | None = None  # at_least, at_most, approx, more_than, less_than
+    qualifier: Comparator | None = None  # at_least, at_most, approx, more_than, less_than
     qualifier_start: int | None = None
     word: bool = False  # written as a word (`tre`, `hälften`)
     count_marker: bool = False  # followed by `st.` / `stycken`
@@ -48,7 +51,7 @@ class NumberMention:
 
 def read_vocabulary(name: str) -> list[dict[str, str]]:
     """Rows of a CSV vocabulary file in ``esfparse/data``."""
-    with resources.files("esfparse").joinpath("data", name).open(encoding="utf-8") as f:
+    with (resources.files("esfparse") / "data" / name).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
@@ -69,8 +72,10 @@ def number_words() -> dict[str, tuple[float, str]]:
 
 
 @lru_cache(maxsize=1)
-def _qualifiers() -> dict[str, str]:
-    return {r["phrase"]: r["meaning"] for r in read_vocabulary("number_qualifiers.csv")}
+def _qualifiers() -> dict[str, Comparator]:
+    """Qualifier phrase -> its meaning (the data file holds only Goal.comparator's values)."""
+    rows = read_vocabulary("number_qualifiers.csv")
+    return {r["phrase"]: cast(Comparator, r["meaning"]) for r in rows}
 
 
 def _alternation(phrases: Iterable[str]) -> str:

@@ -19,7 +19,7 @@ from .places import resolve_municipality, resolve_region
 
 def read_rows(name: str) -> list[dict[str, str]]:
     """Rows of a packaged CSV vocabulary; the `#` lines on top are its source notes."""
-    text = files("esfparse").joinpath("data", name).read_text(encoding="utf-8")
+    text = (files("esfparse") / "data" / name).read_text(encoding="utf-8")
     return list(csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#")))
 
 
@@ -39,7 +39,7 @@ def _given_names() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _header_labels() -> frozenset[str]:
     """Casefolded project-page header labels (`E-post`, `Projektnummer`): never a name."""
-    data = files("esfparse").joinpath("data", "labels.json").read_text(encoding="utf-8")
+    data = (files("esfparse") / "data" / "labels.json").read_text(encoding="utf-8")
     return frozenset(lab.casefold() for labs in json.loads(data)["fields"].values() for lab in labs)
 
 

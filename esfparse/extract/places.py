@@ -66,14 +66,14 @@ class PlaceMatch:
 @lru_cache(maxsize=8)
 def _read_csv(name: str) -> tuple[dict[str, str], ...]:
     """The rows of a packaged CSV file (every value a string), read once per process."""
-    text = files("esfparse").joinpath("data", name).read_text(encoding="utf-8")
+    text = (files("esfparse") / "data" / name).read_text(encoding="utf-8")
     return tuple(csv.DictReader(text.splitlines()))
 
 
 @lru_cache(maxsize=1)
 def _vocab() -> dict[str, Any]:
     """The hand-edited context vocabulary (place_context.json)."""
-    text = files("esfparse").joinpath("data", "place_context.json").read_text(encoding="utf-8")
+    text = (files("esfparse") / "data" / "place_context.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

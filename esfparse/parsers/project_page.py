@@ -16,7 +16,16 @@ from ..extract import contacts, dates, money
 from ..extract.goals import find_goals
 from ..extract.places import find_municipalities, resolve_municipality, resolve_region
 from ..extract.relations import find_relations
-from ..models import Goal, Link, MunicipalityRef, OrganisationRef, Relation, Section
+from ..models import (
+    Goal,
+    Link,
+    ListSource,
+    MunicipalityRef,
+    OrganisationRef,
+    OrgRole,
+    Relation,
+    Section,
+)
 from .header import ESFPLUS_DNR_RE, ID_TITLE_RE, Header, HeaderField, read_header, vocabulary
 from .text_layout import find_sections, is_truncated, paged, title_line
 
@@ -106,6 +115,7 @@ def _period_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
 
 
 def _date_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
+    assert f.field is not None  # handlers are given named fields only
     value = dates.parse_date(f.value)
     if value is not None and f.field not in out:
         out[f.field], out["evidence"][f.field] = value, doc.evidence(f.start, f.end)
@@ -128,6 +138,7 @@ def _programme_area_field(doc: Document, f: HeaderField, out: dict[str, Any]) ->
 
 
 def _int_field(doc: Document, f: HeaderField, out: dict[str, Any]) -> None:
+    assert f.field is not None  # handlers are given named fields only
     digits = re.sub(r"[\s\u00a0]", "", f.value)
     if digits.isdigit():
         out[f.field], out["evidence"][f.field] = int(digits), doc.evidence(f.start, f.end)
@@ -241,7 +252,7 @@ def _lists(
     doc: Document, lists: dict[str, list[tuple[str, int, int]]], out: dict[str, Any]
 ) -> None:
     for key in ("co_financiers", "partners"):
-        role = "co_financier" if key == "co_financiers" else "partner"
+        role: OrgRole = "co_financier" if key == "co_financiers" else "partner"
         out[key] = [
             OrganisationRef(name=name, role=role, source="list", evidence=doc.evidence(s, e))
             for name, s, e in lists.get(key, [])
@@ -256,7 +267,7 @@ def _lists(
 
 
 def _municipality_ref(
-    doc: Document, name: str, start: int, end: int, source: str
+    doc: Document, name: str, start: int, end: int, source: ListSource
 ) -> MunicipalityRef:
     m = resolve_municipality(name)
     return MunicipalityRef(
@@ -267,7 +278,7 @@ def _municipality_ref(
         county_name=m.county_name if m else None,
         nuts2_code=m.nuts2_code if m else None,
         source=source,
-        evidence=doc.evidence(start, end),  # type: ignore[arg-type]
+        evidence=doc.evidence(start, end),
     )
 
 
@@ -318,13 +329,17 @@ def set_relations(doc: Document, out: dict[str, Any], found: list) -> None:
             name=r.name,
             role=r.role,
             cue=r.cue,
-            reason=r.reason,  # type: ignore[arg-type]
+            reason=r.reason,
             evidence=doc.evidence(r.start, r.end),
             sentence=doc.evidence(r.sentence_start, r.sentence_end),
         )
         for r in found
     ]
-    for key, role in (("partners", "partner"), ("co_financiers", "co_financier")):
+    roles: tuple[tuple[str, OrgRole], ...] = (
+        ("partners", "partner"),
+        ("co_financiers", "co_financier"),
+    )
+    for key, role in roles:
         if out.get("list_source", {}).get(key) == "list":
             continue
         names: dict[str, OrganisationRef] = {}
@@ -333,7 +348,7 @@ def set_relations(doc: Document, out: dict[str, Any], found: list) -> None:
                 names[r.name.casefold()] = OrganisationRef(
                     name=r.name,
                     role=role,
-                    source="text",  # type: ignore[arg-type]
+                    source="text",
                     evidence=doc.evidence(r.start, r.end),
                 )
         out[key] = list(names.values())

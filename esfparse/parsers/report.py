@@ -19,7 +19,7 @@ from ..extract import dates, money
 from ..extract.counted import noun_class
 from ..extract.places import resolve_municipality
 from ..extract.relations import find_relations
-from ..models import Goal, OrganisationRef, Person
+from ..models import Goal, OrganisationRef, Person, Unit
 from ..nlp import split_sentences
 from .presentation import parse_presentation
 from .project_page import set_relations
@@ -201,10 +201,10 @@ def _reported_results(doc: Document, out: dict[str, Any]) -> None:
     for s, e in split_sentences(doc.text):
         for pattern in _RESULT_RES:
             for m in pattern.finditer(doc.text, s, e):
-                unit = "percent" if m.group("pct") else "count"
+                unit: Unit = "percent" if m.group("pct") else "count"
                 if noun_class(m.group("noun")) not in _RESULT_CLASSES[unit]:
                     continue
-                found = [
+                found: list[tuple[str, Unit, str | None, tuple[int, int]]] = [
                     (
                         m.group("num"),
                         unit,
@@ -321,9 +321,7 @@ def _programme_area_and_region(doc: Document, out: dict[str, Any]) -> None:
 @lru_cache(maxsize=1)
 def _region_re() -> re.Pattern[str]:
     """ESF region names of more than one word or with a compass part (never a municipality's name)."""
-    text = (
-        resources.files("esfparse").joinpath("data", "esf_regions.csv").read_text(encoding="utf-8")
-    )
+    text = (resources.files("esfparse") / "data" / "esf_regions.csv").read_text(encoding="utf-8")
     labels = [ln.split(",")[0] for ln in text.splitlines()[1:] if ln and not ln.startswith("#")]
     labels = [lb for lb in labels if " " in lb or lb.lower().endswith(("sverige", "norrland"))]
     return re.compile(
@@ -333,9 +331,7 @@ def _region_re() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
-    text = (
-        resources.files("esfparse").joinpath("data", "given_names.csv").read_text(encoding="utf-8")
-    )
+    text = (resources.files("esfparse") / "data" / "given_names.csv").read_text(encoding="utf-8")
     return frozenset(
         ln.strip().split(",")[0]
         for ln in text.splitlines()

@@ -80,7 +80,9 @@ def find_sections(
     prose, lists = _headings()
     sections: list[Section] = []
     items: dict[str, list[tuple[str, int, int]]] = {}
-    heading, list_key, body = "Beskrivning", None, []  # text before any heading
+    heading: str | None = "Beskrivning"  # text before any heading
+    list_key: str | None = None
+    body: list[Line] = []
     bulleted = False
     lines = doc.lines()
     first = max(0, doc.line_number(start) - 1) if start else 0

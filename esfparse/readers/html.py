@@ -301,7 +301,8 @@ class _Flattener(html.parser.HTMLParser):
 
     def __init__(self, limit: int) -> None:
         super().__init__(convert_charrefs=False)
-        self.limit, self.depth, self.parts = limit, 0, []  # type: list[str]
+        self.limit, self.depth = limit, 0
+        self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
         if tag not in _VOID_TAGS:
@@ -360,7 +361,8 @@ _SIMPLE_SELECTOR_RE = re.compile(r"^\s*([.#])([\w-]+)\s*$")
 
 def _hide_by_stylesheet(root: lxml.html.HtmlElement) -> None:
     """Mark elements hidden (``hidden``) that the page's ``<style>`` hides or fixes in place."""
-    classes, ids = set(), set()
+    classes: set[str] = set()
+    ids: set[str] = set()
     for style in root.iter("style"):
         for selectors, body in _CSS_RULE_RE.findall(style.text or ""):
             if _CSS_HIDES_RE.search(body):

@@ -379,7 +379,7 @@ def _drop_running_lines(pages: list[_Page]) -> None:
 
 def _is_page_number(text: str, number: int) -> bool:
     m = _PAGE_NUMBER_RE.match(text)
-    return bool(m) and int(m.group(1)) == number
+    return m is not None and int(m.group(1)) == number
 
 
 def _assemble(

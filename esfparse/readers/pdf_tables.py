@@ -36,6 +36,7 @@ import ctypes
 import io
 import itertools
 from operator import itemgetter
+from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
@@ -82,6 +83,8 @@ Cell = tuple[float, float, float, float]
 # text, x0, x1, top, bottom, vertical doubt, PDFium-made characters next to it (1 before,
 # 2 after), horizontal doubt
 Char = tuple[str, float, float, float, float, float, int, float]
+# a character as _char boxes it: text, x0, x1, top, bottom, vertical doubt, horizontal doubt
+_RawChar = tuple[str, float, float, float, float, float, float]
 
 
 class Unsure(Exception):
@@ -179,7 +182,9 @@ def _compose(inner, outer):
 def _edges(raw_page, height: float) -> tuple[list[list[float]], list[list[float]]]:
     """pdfplumber's page edges longer than 1 pt: vertical and horizontal, each in its order
     (line edges, then rectangle edges, then curve edges)."""
-    lines, rects, curves = [], [], []
+    lines: list[tuple | None] = []
+    rects: list[tuple | None] = []
+    curves: list[tuple | None] = []
     for obj, kind, outer in page_objects(raw_page):
         if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
@@ -193,7 +198,8 @@ def _edges(raw_page, height: float) -> tuple[list[list[float]], list[list[float]
                 rects.extend(_rect_edges(pts[0], pts[2]))
             else:
                 curves.extend(_segment_edge(p, q) for p, q in itertools.pairwise(pts))
-    v_edges, h_edges = [], []
+    v_edges: list[list[float]] = []
+    h_edges: list[list[float]] = []
     for edge in itertools.chain(lines, rects, curves):
         if edge is None:
             continue
@@ -210,7 +216,8 @@ def _subpaths(obj, m: tuple[float, ...], height: float):
     operators, one end point each (a Bézier's control points dropped), top-down page points."""
     a, b, c, d, e, f = m
     x, y = ctypes.c_float(), ctypes.c_float()
-    shape, pts, bezier = "", [], 0
+    shape, bezier = "", 0
+    pts: list[tuple[float, float]] = []
     for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
         seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
         kind = pdfium_c.FPDFPathSegment_GetType(seg)
@@ -316,9 +323,9 @@ def _merge(edges: list[list[float]], axis: int) -> list[Edge]:
             e[axis + 2] += shift
     merged: list[list[float]] = []
     snapped = [e for group in groups for e in group]
-    for _, group in itertools.groupby(sorted(snapped, key=itemgetter(axis)), itemgetter(axis)):
+    for _, same in itertools.groupby(sorted(snapped, key=itemgetter(axis)), itemgetter(axis)):
         joined: list[list[float]] = []
-        for e in sorted(group, key=itemgetter(lo)):
+        for e in sorted(same, key=itemgetter(lo)):
             if joined:
                 _check(e[lo] - joined[-1][hi] - TOL, "join")
             if joined and e[lo] <= joined[-1][hi] + TOL:
@@ -329,7 +336,7 @@ def _merge(edges: list[list[float]], axis: int) -> list[Edge]:
         merged += joined
     for e in merged:
         _check(e[hi] - e[lo] - MIN_EDGE, "edge length")
-    return [tuple(e) for e in merged if e[hi] - e[lo] >= MIN_EDGE]
+    return [(e[0], e[1], e[2], e[3]) for e in merged if e[hi] - e[lo] >= MIN_EDGE]
 
 
 def _cells(v_edges: list[Edge], h_edges: list[Edge]) -> list[Cell]:
@@ -380,7 +387,10 @@ def _smallest_cell(pt, below, right, points, connects):
 def _tables(cells: list[Cell]) -> list[list[Cell]]:
     """pdfplumber's ``cells_to_tables``: groups of cells sharing corners, more than one cell,
     ordered by their top-left cell."""
-    remaining, current, corners, tables = list(cells), [], set(), []
+    remaining = list(cells)
+    current: list[Cell] = []
+    corners: set[tuple[float, float]] = set()
+    tables: list[list[Cell]] = []
     while remaining:
         before = len(current)
         for cell in list(remaining):
@@ -462,7 +472,11 @@ def _chars(tp, height: float, tables: list[list[Cell]]) -> tuple[list[Char], dic
     ys = sorted({y for t in tables for c in t for y in (c[1], c[3])})
     left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
     right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    loose, objects, widths, chars, made, inked = pdfium_c.FS_RECTF(), {}, {}, [], False, {}
+    loose, made = pdfium_c.FS_RECTF(), False
+    objects: dict[int | None, tuple] = {}  # per text object (its handle)
+    widths: dict[tuple[int | None, int], float] = {}
+    chars: list[list[Any]] = []  # [index, gap flags, char, text object]
+    inked: dict[int | None, list[float]] = {}
     for i in range(pdfium_c.FPDFText_CountChars(tp)):
         if pdfium_c.FPDFText_IsGenerated(tp, i) != 0:  # PDFium's own spaces and line breaks
             made = True
@@ -501,8 +515,8 @@ def _nearest(values: list[float], value: float) -> float:
 def _check_overlap(chars: list) -> None:
     """Refuse characters on one line covering half of their neighbour: overlapping text,
     where PDFium may have dropped a glyph (see ``_check_dropped_text``)."""
-    for _, line in itertools.groupby(sorted(chars, key=itemgetter(3, 1)), itemgetter(3)):
-        line = list(line)
+    for _, same in itertools.groupby(sorted(chars, key=itemgetter(3, 1)), itemgetter(3)):
+        line = list(same)
         for a, b in itertools.pairwise(line):
             if a[2] - b[1] > 0.5 * min(a[2] - a[1], b[2] - b[1]) > 0:
                 raise Unsure("overlapping text")
@@ -522,7 +536,9 @@ def _check_spacing(chars: list) -> None:
             raise Unsure("character spacing")
 
 
-def _char(tp, i: int, key: int, loose, height: float, objects: dict, widths: dict) -> Char:
+def _char(
+    tp, i: int, key: int | None, loose, height: float, objects: dict, widths: dict
+) -> _RawChar:
     """One character as pdfminer boxes it: origin to advance width, descent to descent + size."""
     code = pdfium_c.FPDFText_GetUnicode(tp, i)
     if key not in objects:
@@ -551,7 +567,7 @@ def _char(tp, i: int, key: int, loose, height: float, objects: dict, widths: dic
     return chr(code), x0, x1, low - size, low, doubt, drift
 
 
-def _width(font, code: int, tf: float, a: float, widths: dict, key: int) -> float:
+def _width(font, code: int, tf: float, a: float, widths: dict, key: int | None) -> float:
     """Advance width on the page of the character mapped to ``code`` (a font's fallback
     width if none is)."""
     if (key, code) not in widths:
@@ -562,7 +578,7 @@ def _width(font, code: int, tf: float, a: float, widths: dict, key: int) -> floa
     return widths[key, code]
 
 
-def _hyphen(font, tf: float, a: float, advance: float, widths: dict, key: int) -> int:
+def _hyphen(font, tf: float, a: float, advance: float, widths: dict, key: int | None) -> int:
     """The hyphen PDFium marked: ``-`` if its advance is that of ``-`` in its font and not
     that of a soft hyphen or U+2010 (unmapped ones take the font's fallback width). In a font
     on AFM metrics PDFium reads even code 0xAD as ``-`` (pdfminer: a space), so ``-`` it is."""

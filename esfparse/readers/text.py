@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 from ..document import Document
 from ..errors import UnreadableDocument
+from ..models import DocFormat
 from ..names import shown
 
 _BOMS = [
@@ -178,7 +179,8 @@ def _invalid_bytes(data: bytes) -> int:
 
 
 def _invalid_spans(data: bytes) -> list[tuple[int, int]]:
-    spans, at = [], 0
+    spans: list[tuple[int, int]] = []
+    at = 0
     while True:
         try:
             data[at:].decode("utf-8")
@@ -345,7 +347,7 @@ def normalise_text(text: str) -> str:
 def document_from_text(
     text: str,
     path: str | None = None,
-    fmt: str = "text",
+    fmt: DocFormat = "text",
     sha256: str = "",
     encoding: str | None = None,
 ) -> Document:
