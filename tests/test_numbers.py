@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from esfparse.extract.counted import noun_class, read_counted
@@ -10,7 +12,9 @@ from esfparse.extract.numbers import (
     parse_number,
     parse_percent,
     parse_range,
+    read_vocabulary,
 )
+from esfparse.models import Comparator
 
 NUMBERS = [
     ("13 500", 13500),
@@ -226,3 +230,9 @@ KNOWN_GAPS = [
 @pytest.mark.xfail(strict=True, reason="not supported yet")
 def test_known_gaps(text: str, value: float) -> None:
     assert parse_number(text) == value
+
+
+def test_every_qualifier_meaning_is_a_goal_comparator() -> None:
+    # numbers._qualifiers() casts the data file's meanings to Comparator: the file must hold no other
+    meanings = {r["meaning"] for r in read_vocabulary("number_qualifiers.csv")}
+    assert meanings and meanings <= set(get_args(Comparator)), meanings - set(get_args(Comparator))
