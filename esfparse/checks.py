@@ -20,6 +20,7 @@ from .document import Document
 from .errors import PROBLEM_CODES
 from .extract.contacts import is_valid_email
 from .extract.places import resolve_region
+from .fields import FIELDS, fields_with
 from .models import Evidence, Problem, Record
 
 # ESF programme periods: first year, last year, last year expenditure is eligible (n+2 / n+3).
@@ -79,26 +80,7 @@ SCOPES = {
     "place": ("project_page", "report", "call"),
 }
 # Header fields of a project page: a page with a project-bank layout stating none of them came out empty.
-HEADER_FIELDS = (
-    "owner",
-    "esf_grant_sek",
-    "total_budget_sek",
-    "esf_grant_eur",
-    "total_budget_eur",
-    "period_start",
-    "period_end",
-    "region",
-    "programme_area",
-    "phase",
-    "diarienummer",
-    "project_number",
-    "fund",
-    "programme_period",
-    "planned_participants",
-    "participants",
-    "contact_person",
-    "email",
-)
+HEADER_FIELDS = fields_with("H")
 
 
 def problem(
@@ -406,19 +388,11 @@ def in_scope(code: str, kind: str) -> bool:
 
 # Values two snapshots of one project must agree on; a tuple is one value under alternative fields
 # (one snapshot says `Planerat antal deltagare`, another `Antal deltagare`).
-_COMPARED: tuple[str | tuple[str, ...], ...] = (
-    "title",
-    "owner",
-    "esf_grant_sek",
-    "total_budget_sek",
-    "esf_grant_eur",
-    "total_budget_eur",
-    "period_start",
-    "period_end",
-    ("planned_participants", "participants"),
-    "union_cofinancing_rate",
-    "region_nuts2",
-    "programme_area_code",
+_COMPARED: tuple[str | tuple[str, ...], ...] = tuple(
+    f.name if not alts else (f.name, *alts)
+    for f in FIELDS
+    if "C" in f.flags and f.compared_with is None
+    for alts in [tuple(g.name for g in FIELDS if g.compared_with == f.name)]
 )
 _KEY_NAMES = {"dnr": "diarienummer", "nr": "project number", "name": "title and owner"}
 _MAX_NAMED = 3  # other files named in one message

@@ -18,21 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from .extract.places import resolve_municipality, resolve_region
+from .fields import fields_with
 
-HEADER_FIELDS = (
-    "title",
-    "owner",
-    "contact_person",
-    "email",
-    "phone",
-    "esf_grant_sek",
-    "total_budget_sek",
-    "period_start",
-    "period_end",
-    "region",
-    "programme_area",
-    "phase",
-)
+HEADER_FIELDS = fields_with("E")  # models.FIELDS: the header fields scored
 LIST_FIELDS = (
     "co_financiers",
     "partners",

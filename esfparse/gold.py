@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from .fields import FIELDS, fields_with
 from .models import Record
 
 # Record attribute -> gold `extra` key, for header fields the gold keeps under `extra`.
-_EXTRA_FIELDS = {
-    "diarienummer": "diarienummer",
-    "project_number": "project_number",
-    "utlysning": "utlysning",
-    "fund": "fund",
-    "specific_goal": "specific_goal",
-    "programme_period": "programme_period",
-    "owner_org_nr": "owner_org_nr",
-    "nuts2": "nuts2",
-    "intervention_type": "intervention_type",
-    "planned_participants": "planned_participants",
-    "participants": "participants",
-    "total_budget_eur": "total_budget_eur",
-    "esf_grant_eur": "eu_contribution_eur",
-    "document_title": "document_title",
-    "call_budget_sek": "call_budget_sek",
-}
+_EXTRA_FIELDS = {f.name: f.gold_extra for f in FIELDS if f.gold_extra}
 _EXTRA_DATES = {"call_opens": "call_opens", "call_closes": "call_closes"}
 _EXTRA_LABELS = {"postal_code": "postal_code", "city": "city", "program_cci": "program_cci"}
 # Kohesio pages name two fields the portal's way.
@@ -45,18 +31,7 @@ def to_gold(record: Record) -> dict[str, Any]:
     r = record
     out: dict[str, Any] = {
         "kind": r.kind,
-        "title": r.title,
-        "programme_area": r.programme_area,
-        "phase": r.phase,
-        "owner": r.owner,
-        "contact_person": r.contact_person,
-        "email": r.email,
-        "phone": r.phone,
-        "esf_grant_sek": r.esf_grant_sek,
-        "total_budget_sek": r.total_budget_sek,
-        "period_start": r.period_start.isoformat() if r.period_start else None,
-        "period_end": r.period_end.isoformat() if r.period_end else None,
-        "region": r.region,
+        **{name: _scalar(getattr(r, name)) for name in fields_with("E")},  # models.FIELDS
         "co_financiers": [o.name for o in r.co_financiers],
         "partners": [o.name for o in r.partners],
         "municipalities": [
@@ -76,6 +51,10 @@ def to_gold(record: Record) -> dict[str, Any]:
         out["list_source"] = text_lists
     out["extra"] = _extra(r)
     return out
+
+
+def _scalar(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, date) else v
 
 
 def _goal(g: Any) -> dict[str, Any]:

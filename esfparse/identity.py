@@ -54,42 +54,11 @@ from importlib.resources import files
 from typing import Any
 
 from .checks import LAYOUT_PROGRAMME
+from .fields import FIELDS as RECORD_FIELDS
 
 RULES = {"case_number": 1.0, "title_owner_period": 0.9, "title_period": 0.7, "document": 1.0}
 # Fields reconciled across a project's sources (the other project_pages columns are per document).
-FIELDS = (
-    "title",
-    "layout",
-    "owner",
-    "contact_person",
-    "email",
-    "phone",
-    "esf_grant_sek",
-    "total_budget_sek",
-    "esf_grant_eur",
-    "total_budget_eur",
-    "cofinancing_rate_derived_pct",
-    "union_cofinancing_rate_pct",
-    "period_start",
-    "period_end",
-    "region",
-    "region_nuts2",
-    "national",
-    "programme_area",
-    "programme_area_code",
-    "programme_area_name",
-    "phase",
-    "diarienummer",
-    "project_number",
-    "utlysning",
-    "fund",
-    "specific_goal",
-    "owner_org_nr",
-    "nuts2",
-    "intervention_type",
-    "planned_participants",
-    "participants",
-)
+FIELDS = tuple(f.column_name for f in RECORD_FIELDS if "R" in f.flags)
 _FORMAT_RANK = {"text": 0, "html": 1, "pdf": 2}  # ties go to the text a page is published as
 
 

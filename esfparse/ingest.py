@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import EsfparseError
+from .fields import FIELDS
 from .names import shown
 
 DUPLICATE_CODE = "project.conflicting_duplicate"
@@ -391,22 +392,12 @@ def _lost(path: str, reason: str) -> tuple[str, Any, str | None]:
 
 # ---------------------------------------------------------------- cross-document rule
 
-# Columns of `projects` that identify a project or are compared between snapshots.
-_PROJECT_COLUMNS = (
-    "title",
-    "owner",
-    "diarienummer",
-    "project_number",
-    "esf_grant_sek",
-    "total_budget_sek",
-    "esf_grant_eur",
-    "total_budget_eur",
-    "period_start",
-    "period_end",
-    "planned_participants",
-    "participants",
-    "region_nuts2",
-    "programme_area_code",
+# Columns of `project_pages` that identify a project or are compared between snapshots (models.FIELDS;
+# the Union rate, stored in percent, is read beside them).
+_PROJECT_COLUMNS = tuple(
+    f.name
+    for f in FIELDS
+    if ("C" in f.flags or f.name in ("diarienummer", "project_number")) and f.name == f.column_name
 )
 
 

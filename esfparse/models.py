@@ -10,9 +10,11 @@ Schemas in ``schemas/`` and the Datasette metadata.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .fields import FIELDS
 
 Kind = Literal["project_page", "presentation", "report", "call", "unknown"]
 Layout = Literal[
@@ -332,6 +334,22 @@ class Record(BaseModel):
     evidence: dict[str, Evidence] = Field(
         default_factory=dict, description="Span of each scalar header field, keyed by field name."
     )
+
+
+# The header fields' uses beyond this model (store columns, reconciled, evaluated, compared …) are
+# listed once in `fields.FIELDS`; every row must name a field of Record.
+assert not {f.name for f in FIELDS} - set(Record.model_fields), (
+    "fields.FIELDS names no Record field"
+)
+
+
+def column_type(name: str) -> type:
+    """The SQLite column type (int, float or str) of a Record field, from its annotation."""
+    ann = Record.model_fields[name].annotation
+    kinds = set(get_args(ann)) or {ann}
+    if kinds & {bool, int}:
+        return int
+    return float if float in kinds else str
 
 
 class DocumentInfo(BaseModel):

@@ -18,7 +18,8 @@ import sqlite_utils
 
 from .checks import keys_of
 from .extract import places
-from .models import Extraction, Problem, Record
+from .fields import FIELDS
+from .models import Extraction, Problem, Record, column_type
 
 FTS_COLUMNS = {"sections": ["heading", "text"], "projects": ["title", "owner"]}
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"
@@ -109,38 +110,7 @@ _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {
             "id": str,
             "document_id": str,
-            "title": str,
-            "layout": str,
-            "owner": str,
-            "contact_person": str,
-            "email": str,
-            "phone": str,
-            "esf_grant_sek": int,
-            "total_budget_sek": int,
-            "esf_grant_eur": float,
-            "total_budget_eur": float,
-            "cofinancing_rate_derived_pct": float,
-            "union_cofinancing_rate_pct": float,
-            "period_start": str,
-            "period_end": str,
-            "region": str,
-            "region_nuts2": str,
-            "national": int,
-            "programme_area": str,
-            "programme_area_code": str,
-            "programme_area_name": str,
-            "phase": str,
-            "diarienummer": str,
-            "project_number": str,
-            "utlysning": str,
-            "fund": str,
-            "specific_goal": str,
-            "programme_period": str,
-            "owner_org_nr": str,
-            "nuts2": str,
-            "intervention_type": str,
-            "planned_participants": int,
-            "participants": int,
+            **{f.column_name: column_type(f.name) for f in FIELDS if "P" in f.flags},
             "truncated": int,
             "extra_json": str,
         },
@@ -697,38 +667,11 @@ def _scalar(v: Any) -> str | None:
     return None if v is None else str(v)
 
 
+_DUMPED = frozenset(f.name for f in FIELDS if "P" in f.flags and f.name == f.column_name)
+
+
 def _project_row(sha: str, r: Record) -> dict[str, Any]:
-    row = r.model_dump(
-        include={
-            "title",
-            "layout",
-            "owner",
-            "contact_person",
-            "email",
-            "phone",
-            "esf_grant_sek",
-            "total_budget_sek",
-            "esf_grant_eur",
-            "total_budget_eur",
-            "region",
-            "region_nuts2",
-            "programme_area",
-            "programme_area_code",
-            "programme_area_name",
-            "phase",
-            "diarienummer",
-            "project_number",
-            "utlysning",
-            "fund",
-            "specific_goal",
-            "programme_period",
-            "owner_org_nr",
-            "nuts2",
-            "intervention_type",
-            "planned_participants",
-            "participants",
-        }
-    )
+    row = r.model_dump(include=set(_DUMPED))
     row.update(
         {
             "id": sha,

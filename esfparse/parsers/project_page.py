@@ -16,6 +16,7 @@ from ..extract import contacts, dates, money
 from ..extract.goals import find_goals
 from ..extract.places import find_municipalities, resolve_municipality, resolve_region
 from ..extract.relations import find_relations
+from ..fields import fields_with
 from ..models import (
     Goal,
     Link,
@@ -35,21 +36,7 @@ _PROGRAMME_AREA_RE = re.compile(
 _LED_BY_RE = re.compile(
     r"\b(?:led|run|managed)\s+by\s+(?P<org>[A-ZÅÄÖ][\w-]*(?:\s+[A-ZÅÄÖ][\w-]*)*)"
 )
-_SIMPLE_FIELDS = (
-    "owner",
-    "contact_person",
-    "email",
-    "phone",
-    "phase",
-    "diarienummer",
-    "project_number",
-    "utlysning",
-    "fund",
-    "specific_goal",
-    "programme_period",
-    "nuts2",
-    "intervention_type",
-)
+_SIMPLE_FIELDS = frozenset(fields_with("S"))  # copied as written (models.FIELDS)
 
 
 def parse_project_page(doc: Document, header: Header | None = None) -> dict[str, Any]:
