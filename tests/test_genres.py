@@ -66,6 +66,18 @@ KINDS = [
         id="esf-prose-is-a-write-up",
     ),
     pytest.param("En vanlig text om väder och vind. " * 20, "unknown", id="nothing-esf"),
+    pytest.param(
+        "Arbete / Projekt\n\nNya jobb i Ydre\n\nYdre kommun driver projektet Vägval med stöd från "
+        "Europeiska socialfonden. Projektet vänder sig till unga i Ydre och Kinda." + FILLER,
+        "project_page",
+        id="municipal-page-naming-its-esf-project",
+    ),
+    pytest.param(
+        "1(12)\n\nSlutrapport\n\nYrkeslyft Ydre\n\nDiarienummer: 2015-00123\nProjektägare: Ydre "
+        "kommun\nProjektperiod: 2015-09-01 – 2018-08-31\n\nSammanfattning\n" + FILLER,
+        "report",
+        id="report-heading-line-above-a-header-block",
+    ),
 ]
 
 
@@ -342,3 +354,30 @@ def test_transcript_without_heading_takes_the_form_name() -> None:
     )
     record, _ = parse(_doc(line))
     assert record.kind == "presentation" and record.title == "Lyftet"
+
+
+def test_report_title_on_the_line_after_its_heading() -> None:
+    text = (
+        "1(12)\n\nSlutrapport\n\nYrkeslyft Ydre\n\nProjektägare: Ydre kommun\n\n"
+        "Rapporten är skriven av Karin Holm och Ahmed Yousef, Exempel Analys AB.\n\n" + FILLER
+    )
+    record, _ = parse(_doc(text))
+    assert record.kind == "report"
+    assert record.title == "Yrkeslyft Ydre"
+    assert [(p.name, p.organisation) for p in record.people][:2] == [
+        ("Karin Holm", "Exempel Analys AB"),
+        ("Ahmed Yousef", "Exempel Analys AB"),
+    ]
+
+
+def test_write_up_venue_and_owner() -> None:
+    text = (
+        "Konferens om vård\n\nEtt femtiotal deltagare kom till Mora den 12 april för att lära av "
+        "ESF-projektet Vårdsteg. Projektet drivs av Orsa kommun i samverkan med Region Dalarna och "
+        "bedrivs i Orsa och Älvdalen.\n\n– Vi har lärt oss mycket, säger Eva Lind, projektledare på "
+        "Orsa kommun."
+    )
+    record, _ = parse(_doc(text))
+    assert record.kind == "presentation"
+    assert record.owner == "Orsa kommun"
+    assert sorted(m.name for m in record.municipalities) == ["Orsa", "Älvdalen"]

@@ -191,6 +191,66 @@ REJECTIONS = [
         40,
         "composition share",
     ),
+    # a share stated as a fact, even when a forecast with a modal follows in the sentence
+    (
+        "stated-share",
+        "Andelen anställda över 60 år är 28 % i kommunen, och enligt prognosen kommer behovet att öka.",
+        PAGE,
+        None,
+        28,
+        "context statistic",
+    ),
+    (
+        "stated-share-past",
+        "Andelen långtidssjukskrivna i äldreomsorgen var 9 procent förra året, och projektet kommer "
+        "att arbeta med det.",
+        TALK,
+        None,
+        9,
+        "context statistic",
+    ),
+    # the size of a past change is a fact about the region
+    (
+        "past-change-count",
+        "Mellan 2009 och 2014 minskade antalet jobb inom skogsnäringen i Dalarna med 1 300.",
+        TALK,
+        None,
+        1300,
+        "relative difference",
+    ),
+    (
+        "past-change-english",
+        "Between 2016 and 2021 the number of apprentices in the county rose by 450.",
+        PAGE,
+        None,
+        450,
+        "relative difference",
+    ),
+    # an event's own programme and a project's staff are no goals
+    (
+        "event-programme",
+        "Programmet avslutades med fyra parallella seminarier.",
+        TALK,
+        None,
+        4,
+        "context statistic",
+    ),
+    (
+        "staff-worked-in-project",
+        "Under 2018 arbetade fyra handledare i projektet.",
+        TALK,
+        None,
+        4,
+        "set-up",
+    ),
+    (
+        "year-before-a-staff-clause",
+        "Under 2018 arbetade fyra handledare i projektet.",
+        TALK,
+        None,
+        2018,
+        "year",
+    ),
 ]
 
 
@@ -234,6 +294,48 @@ def test_rejection_reason(
             PAGE,
             2000,
             id="count-range-is-no-year-range",
+        ),
+        pytest.param(
+            "Andelen deltagare som ska ha ett arbete efter insatsen är 45 %.",
+            PAGE,
+            45,
+            id="share-with-a-modal-stays",
+        ),
+        pytest.param(
+            "Sjukskrivningarna bland deltagarna ska minska med 20 procent.",
+            PAGE,
+            20,
+            id="planned-change-stays",
+        ),
+        pytest.param(
+            "Hittills har 31 brandmän rekryterats, mot målet 40.",
+            TALK,
+            40,
+            id="target-gloss-after-words",
+        ),
+        pytest.param(
+            "Vi har tränat 52 handledare, och målet är 75 till hösten.",
+            TALK,
+            75,
+            id="target-gloss-och-malet-ar",
+        ),
+        pytest.param(
+            "Av de 90 deltagarna hade 41 av dem efter ett halvår gått vidare till arbete.",
+            TALK,
+            41,
+            id="partitive-subject-outcome",
+        ),
+        pytest.param(
+            "Av deltagarna har 23 en tillsvidareanställning.",
+            TALK,
+            23,
+            id="outcome-noun-after-count",
+        ),
+        pytest.param(
+            "Projektet ska ordna 6 temadagar och 4 rekryteringsdagar per år.",
+            PAGE,
+            4,
+            id="event-days-are-outputs",
         ),
     ],
 )

@@ -123,6 +123,37 @@ def roles(
             [("Sala kommun", "owner"), ("Sala kommun", "owner"), ("Skatteverket", "partner")],
             id="owner-before-its-cue-and-named-again",
         ),
+        pytest.param(
+            "Insatserna görs tillsammans med arbetsförmedlingar i Arjeplog och Arvidsjaur, folkhögskolor i "
+            "länet samt Samordningsförbundet Norrbotten.",
+            [
+                ("arbetsförmedlingar i Arjeplog och Arvidsjaur", "partner"),
+                ("folkhögskolor i länet", "partner"),
+                ("Samordningsförbundet Norrbotten", "partner"),
+            ],
+            id="deictic-place-and-samt-body-after-plural-places",
+        ),
+        pytest.param(
+            "Kursen ges tillsammans med studieförbund i Orsa och Mora.",
+            [("studieförbund i Orsa och Mora", "partner")],
+            id="head-alike-in-both-numbers",
+        ),
+        pytest.param(
+            "Projektet drivs av Ydre kommun tillsammans med Kinda kommun och Östergötlands folkhögskolor.",
+            [("Ydre kommun", "owner"), ("Östergötlands folkhögskolor", "partner")],
+            id="genitive-and-plural-head-owner-list-ends-at-cue",
+        ),
+        pytest.param(
+            "The project works in partnership with Uppsala University and the study association "
+            "Vuxenskolan.",
+            [("Uppsala University", "partner"), ("Vuxenskolan", "partner")],
+            id="description-before-name",
+        ),
+        pytest.param(
+            "Medfinansiärer har varit Region Gotland och Samordningsförbundet Gotland.",
+            [("Region Gotland", "co_financier"), ("Samordningsförbundet Gotland", "co_financier")],
+            id="co-financiers-have-been",
+        ),
     ],
 )
 def test_relations(text: str, expected: list[tuple[str, str]]) -> None:

@@ -318,6 +318,12 @@ def outcome_count(text: str, m: NumberMention, c: Counted, cue_start: int | None
     return len(gap) <= 24 and not re.search(r"[^\w\s]", gap) and _only(gap, "auxiliary")
 
 
+# `N av dem`, `N av dessa`, `N av deltagarna`: a subgroup as the subject of an outcome
+_PARTITIVE_RE = re.compile(
+    r"\s+av\s+(?:dem|dessa|de\s+\w+|\w+(?:arna|erna|orna|na))\b", re.IGNORECASE
+)
+
+
 def read_verb(c: Counted, text: str, s: int, m: NumberMention, cues: Cues) -> str | None:
     """A bare number read by its verb (``text[s:]`` is its sentence, ``cues`` its cue phrases).
 
@@ -327,11 +333,22 @@ def read_verb(c: Counted, text: str, s: int, m: NumberMention, cues: Cues) -> st
     """
     if produced(c, text, s, m.qualifier_start or m.start):
         return None
-    if c.marked or c.per or c.next_word not in outcome_openers():
+    partitive = _PARTITIVE_RE.match(text, m.end) if c.next_word == "av" else None
+    if c.marked or c.per or (c.next_word not in outcome_openers() and partitive is None):
         return None  # checked before the (costlier) cue phrases
-    cue = cues.has("OUTCOME", m.end - s, m.end - s + 25)
-    if not outcome_count(text, m, c, s + cue.start if cue else None):
-        return None
+    if partitive is not None:  # `38 av dem hade efter ett år gått vidare till arbete`
+        lo = partitive.end() - s
+        cue = cues.has("OUTCOME", lo, lo + 40)
+        if (
+            cue is None
+            or c.cls is not None
+            or re.search(r"[^\w\s]", text[partitive.end() : s + cue.start])
+        ):
+            return None
+    else:
+        cue = cues.has("OUTCOME", m.end - s, m.end - s + 25)
+        if not outcome_count(text, m, c, s + cue.start if cue else None):
+            return None
     assert cue is not None  # outcome_count is False without a cue
     c.cls = "person"
     return re.split(r"[,;.(]", text[s + cue.start : s + cue.start + 80])[0].strip()

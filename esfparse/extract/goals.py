@@ -70,8 +70,23 @@ _VETOES = (
 )
 _ANDELEN_RE = re.compile(r"^\s*andelen\s+|\s+(?:ska|skall)\b.*$", re.IGNORECASE)
 # `210 unga har deltagit (mål: 250)`, `..., målet är 250`
-_TARGET_GLOSS_RE = re.compile(r"[(,;–]\s*([^\W\d_]+)(?:\s+(?:är|var|is|was))?\s*[:=]?\s*$")
+_TARGET_GLOSS_RE = re.compile(
+    r"[(,;–]\s*(?:[^\W\d_]+\s+){0,4}?([^\W\d_]+)(?:\s+(?:är|var|på|is|was|of))?\s*[:=]?\s*$"
+)  # also `, mot målet 110`, `, och målet är 70`, `, vilket är fler än målet på 30`
 _GLOSS_OPENERS = frozenset("(,;–")
+# `Andelen medarbetare över 55 år är 34 %`: a share stated as a fact (no modal before the number)
+_STATED_SHARE_RE = re.compile(
+    r"\b(?:andel(?:en)?|the\s+share\s+of)\b(?P<mid>[^,;.]{1,80}?)\s"
+    r"(?:är|var|uppgår\s+till|uppgick\s+till|ligger\s+på|låg\s+på|is|was)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_MODAL_IN_RE = re.compile(r"\b(?:ska|skall|bör|kommer\s+att|beräknas|will|should)\b", re.IGNORECASE)
+# `minskade antalet industrijobb i Värmland med 4 200`: the size of a past change, a fact
+_PAST_CHANGE_RE = re.compile(
+    r"\b(?:ökade|minskade|ökat|minskat|sjönk|sjunkit|steg|stigit|växte|vuxit|rose|fell|increased|"
+    r"decreased)\b[^.;:]{0,60}\b(?:med|by)\s*$",
+    re.IGNORECASE,
+)
 _AGE_TAIL_RE = re.compile(r"\s+\d+\s*[-–]\s*\d+\s+år\b")  # `ungdomar 16-24 år`
 
 
@@ -101,10 +116,21 @@ def _word_before(text: str, pos: int, s: int) -> str:
     return m.group(1).lower() if m else ""
 
 
+_YEAR_PREP_RE = re.compile(r"\b(?:under|sedan|år|året|in|since|during)\s+$", re.IGNORECASE)
+
+
 def _is_year(r: _Reading, text: str) -> bool:
     m = r.m
-    plain = m.unit is None and not m.word and m.value.is_integer() and r.c.cls not in COUNTED
-    return plain and 1900 <= m.value <= 2099 and not re.search(r"\d\s\d", text[m.start : m.end])
+    if m.unit is not None or m.word or not m.value.is_integer() or not 1900 <= m.value <= 2099:
+        return False
+    if re.search(r"\d\s\d", text[m.start : m.end]):
+        return False
+    if r.c.cls not in COUNTED:
+        return True
+    # `Under 2018 arbetade fyra handledare`: a year after its preposition, with no noun right after it
+    return bool(_YEAR_PREP_RE.search(text, max(0, m.start - 8), m.start)) and (
+        noun_class(_next_word(text, m.end)) is None
+    )
 
 
 def _is_year_range(m: NumberMention, text: str) -> bool:
@@ -133,7 +159,7 @@ def _form_reason(r: _Reading, text: str, s: int) -> str | None:
     """Why a number is not a quantity at all (checked before any cue)."""
     m, begin = r.m, r.m.qualifier_start or r.m.start
     after, before = text[m.end : m.end + 1], text[s:begin].rstrip()
-    window = max(s, begin - 24)
+    window = max(s, begin - 40)
     gloss = (
         _TARGET_GLOSS_RE.search(text, window, begin)
         if _GLOSS_OPENERS & set(text[window:begin])
@@ -183,6 +209,8 @@ def _goal_reason(
     reason = _sequence_reason(r, text, s, cues, last, subsets)
     if reason != _UNDECIDED:
         return reason
+    if _PAST_CHANGE_RE.search(text, max(s, r.m.start - 90), r.m.qualifier_start or r.m.start):
+        return "relative difference"
     if (
         ctx.genre == "presentation"
         and r.c.cls in ("org", "place")
@@ -235,6 +263,9 @@ def _percent_reason(cues: Cues, r: _Reading, s: int) -> str | None:
         return "financing or staffing share"
     if any(c.id == "group_share" for c in cues.found) and not cues.has("OUTCOME"):
         return "composition share"  # `Andelen kvinnor bland deltagarna beräknas bli 40 %`
+    stated = _STATED_SHARE_RE.search(cues.sentence, max(0, rel - 120), rel)
+    if stated and not _MODAL_IN_RE.search(stated.group("mid")) and not cues.has("OUTCOME"):
+        return "context statistic"  # `Andelen medarbetare över 55 år är 34 %`
     stat = next((c for c in reversed(cues.found) if c.id == "statistic" and c.end <= rel), None)
     if (
         stat is not None

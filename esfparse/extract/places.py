@@ -442,14 +442,15 @@ def _judge_chain(text: str, chain: list[_Candidate]) -> None:
         )
 
 
-def find_municipalities(text: str, base: int = 0) -> list[PlaceMatch]:
-    """Municipalities named in prose as where the project works or who takes part."""
+def find_municipalities(text: str, base: int = 0, every: bool = False) -> list[PlaceMatch]:
+    """Municipalities named in prose as where the project works or who takes part (the first
+    mention of each, or with `every` each accepted mention)."""
     cands = _candidates(text)
     for chain in _chains(text, cands):
         _judge_chain(text, chain)
     by_code, seen, out = _by_code(), set(), []
     for cand in cands:
-        if cand.accepted and cand.code not in seen:
+        if cand.accepted and (every or cand.code not in seen):
             seen.add(cand.code)
             written = text[cand.start : cand.end]
             out.append(PlaceMatch(written, by_code[cand.code], base + cand.start, base + cand.end))

@@ -66,6 +66,12 @@ def _terms() -> dict[str, dict[str, tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
+def _deictic() -> frozenset[str]:
+    """Lower-case nouns for a place already named (`i regionen`, `i länet`) that specify a generic head."""
+    return frozenset(_terms().get("deictic_place", {}))
+
+
+@lru_cache(maxsize=1)
 def _heads() -> tuple[str, ...]:
     """Lower-case nouns that end a name (`Lunds universitet`, `Hälsinglands utbildningsförbund`)."""
     return tuple(sorted(cue_words("org_head"), key=len, reverse=True))
@@ -132,9 +138,13 @@ def _separator(st: _Sentence, i: int) -> int:
 
 
 def _item_end(st: _Sentence, i: int, stop: int, bodies: dict[int, tuple[str, str, int]]) -> int:
-    """Where the item starting at token i ends (exclusive): at a separator outside names and brackets."""
-    depth, plural_place = 0, False
+    """Where the item starting at token i ends (exclusive): at a separator outside names and brackets,
+    or where another cue starts (`drivs av X tillsammans med Y och Z`: Y and Z are not owners)."""
+    depth, plural_place, first = 0, False, i
+    cue_starts = {c[3] for c in st.rt.cues}
     while i < stop:
+        if i > first and i in cue_starts:
+            return i
         w = st.word(i)
         if i in bodies:
             i = bodies[i][2]
@@ -154,6 +164,8 @@ def _item_end(st: _Sentence, i: int, stop: int, bodies: dict[int, tuple[str, str
                 and _titled(st.word(i + 1))
                 and st.word(i) != ","
                 and not _names_body(st, i + 1)
+                and i + 1 not in bodies
+                and not st.phrase(i + 1, _terms()["generic"])
             ):
                 i += 1  # `arbetsförmedlingar i Piteå och Arvidsjaur`: places of one plural head
                 continue
@@ -166,7 +178,7 @@ def _item_end(st: _Sentence, i: int, stop: int, bodies: dict[int, tuple[str, str
 
 def _plural_head_before(st: _Sentence, i: int) -> bool:
     head = _terms()["generic"].get(st.lower(i - 1))
-    return head is not None and head == ("body", "pl")
+    return head is not None and head[0] == "body" and head[1] in ("pl", "both")
 
 
 def _names_body(st: _Sentence, i: int) -> bool:
@@ -204,6 +216,13 @@ def _read_item(st: _Sentence, a: int, b: int, bodies: dict[int, tuple[str, str, 
             st, a, a + n, b, bodies
         )  # (a capitalised singular head is a name: `Försäkringskassa`)
     if not _titled(st.word(a)):
+        k = next((k for k in range(a, min(b, a + 5)) if _titled(st.word(k))), None)
+        if (
+            k is not None
+            and all(st.word(j).isalpha() and st.word(j).islower() for j in range(a, k))
+            and _name_end(st, k, b) == b
+        ):  # `the adult education association ABF`: a description, then the name ends the item
+            return _after_name(st, _Item(k, b, "name"), b)
         return _Item(a, b, "none", "not a name")
     return _after_name(st, _Item(a, _name_end(st, a, b), "name"), b)
 
@@ -218,8 +237,18 @@ def _name_end(st: _Sentence, a: int, b: int) -> int:
             i += 2
         else:
             break
-    if i < b and st.lower(i).endswith(_heads()) and st.word(i).islower():
-        i += 1  # `Lunds universitet`
+    if (
+        i < b
+        and st.word(i).islower()
+        and (
+            st.lower(i).endswith(_heads())
+            or (
+                st.word(i - 1).endswith("s")
+                and _terms()["generic"].get(st.lower(i), ("",))[0] == "body"
+            )
+        )
+    ):
+        i += 1  # `Lunds universitet`, `Dalarnas folkhögskolor`
     elif (
         i < b
         and i == a + 1
@@ -241,7 +270,7 @@ def _generic(
     if cls in ("service", "self"):
         return _Item(a, h, "none", f"generic head ({cls})")
     if cls == "actor" or (
-        number == "pl" and h < b and (_titled(st.word(h)) or st.lower(h) == "of")
+        number in ("pl", "both") and h < b and (_titled(st.word(h)) or st.lower(h) == "of")
     ):
         rest = h + (
             st.phrase(h, _terms()["filler"], 3)
@@ -251,7 +280,11 @@ def _generic(
         return _Item(a, h, "none", f"generic head ({cls})")
     end = h
     if end < b and st.lower(end) in _terms()["place_prep"] and _titled(st.word(end + 1)):
-        end = b if number == "pl" else _name_end(st, end + 1, b)
+        end = b if number in ("pl", "both") else _name_end(st, end + 1, b)
+    elif (
+        end + 1 < b and st.lower(end) in _terms()["place_prep"] and st.lower(end + 1) in _deictic()
+    ):
+        end += 2  # `folkhögskolor i regionen`: a place the page has named already
     if end < b and st.word(end) == "(":
         end = next((k + 1 for k in range(end, b) if st.word(k) == ")"), b)
     if end == h:

@@ -15,8 +15,11 @@ from ..nlp import find_text_tables
 from .text_layout import is_noise, is_truncated, paged
 
 
-def parse_presentation(doc: Document) -> dict[str, Any]:
-    """Extract title, speakers, organisations, places, key figures, tables, links and dates."""
+def parse_presentation(doc: Document, relations: bool = True) -> dict[str, Any]:
+    """Extract title, speakers, organisations, places, key figures, tables, links and dates.
+
+    With `relations`, the owner comes from the relation sentences (`drivs av X i samverkan med Y`);
+    a report reads its relations itself."""
     out: dict[str, Any] = {"kind": "presentation", "layout": "talk", "evidence": {}, "extra": {}}
     _title(doc, out)
     out["truncated"] = is_truncated(doc)
@@ -41,7 +44,24 @@ def parse_presentation(doc: Document) -> dict[str, Any]:
         out["list_source"] = {"municipalities": "text"}
     out["dates"] = _dated_lines(doc)
     out["tables"] = [t.rows for t in doc.tables or find_text_tables(doc.text)]
+    if relations:
+        _relations(doc, out)
     return out
+
+
+def _relations(doc: Document, out: dict[str, Any]) -> None:
+    """The owner a write-up states in its sentences (cue sentences only). A write-up lists no partners:
+    the bodies it names are its organisations."""
+    from ..extract.places import resolve_municipality
+    from ..extract.relations import find_relations
+
+    found = find_relations(
+        doc.text, 0, len(doc.text), is_place=lambda name: resolve_municipality(name) is not None
+    )
+    owner = next((r for r in found if r.role == "owner"), None)
+    if owner is not None and not out.get("owner"):
+        out["owner"] = owner.name
+        out["evidence"]["owner"] = doc.evidence(owner.start, owner.end)
 
 
 def _links(doc: Document, out: dict[str, Any]) -> None:
@@ -74,11 +94,15 @@ def _title(doc: Document, out: dict[str, Any]) -> None:
 
 
 def _places(doc: Document, speakers: list[ppl.PersonMatch]) -> list[MunicipalityRef]:
-    """Municipalities named in the text, each once, none inside a speaker's name."""
+    """Municipalities named in the text, each once: none inside a speaker's name or a speaker's
+    organisation (`HR-chef på Falu kommun`), none as the event's venue (`i Jönköping den 3 oktober`)."""
     seen: dict[str, MunicipalityRef] = {}
     names = _name_spans(doc.text, speakers)
-    for pm in find_municipalities(doc.text):
+    names += _speaker_org_spans(doc.text, speakers, names)
+    for pm in find_municipalities(doc.text, every=True):
         m = pm.municipality
+        if _VENUE_DATE_RE.match(doc.text, pm.end):
+            continue
         if m.code not in seen and not any(s <= pm.start and pm.end <= e for s, e in names):
             seen[m.code] = MunicipalityRef(
                 as_written=m.name,
@@ -91,6 +115,28 @@ def _places(doc: Document, speakers: list[ppl.PersonMatch]) -> list[Municipality
                 evidence=doc.evidence(pm.start, pm.end),
             )
     return list(seen.values())
+
+
+# `i Jönköping den 3 oktober`, `till Falun den 16 mars`: the place of the event, not of the project
+_VENUE_DATE_RE = re.compile(
+    r"[^\S\n]+den[^\S\n]+\d{1,2}(?::?[ae])?[^\S\n]+(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)",
+    re.IGNORECASE,
+)
+
+
+def _speaker_org_spans(
+    text: str, speakers: list[ppl.PersonMatch], names: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The speaker's organisation where it follows a mention of the speaker's name."""
+    spans = []
+    orgs = {p.name: p.organisation for p in speakers if p.organisation}
+    for s, e in names:
+        org = orgs.get(text[s:e])
+        if org:
+            k = text.find(org, e, e + 100)
+            if k != -1:
+                spans.append((k, k + len(org)))
+    return spans
 
 
 def _name_spans(text: str, speakers: list[ppl.PersonMatch]) -> list[tuple[int, int]]:

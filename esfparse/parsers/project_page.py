@@ -307,6 +307,10 @@ def _prose_relations(doc: Document, out: dict[str, Any], sections: list[Section]
         )
     ]
     set_relations(doc, out, found)
+    owner = next((r for r in found if r.role == "owner"), None)
+    if owner is not None and not out.get("owner"):  # a page without a header: `X driver projektet`
+        out["owner"] = owner.name
+        out.setdefault("evidence", {})["owner"] = doc.evidence(owner.start, owner.end)
 
 
 def set_relations(doc: Document, out: dict[str, Any], found: list) -> None:

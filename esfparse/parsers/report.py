@@ -56,6 +56,11 @@ _TITLE_RES = (
         r"^\s*(?:\d+\s+)?(?P<name>[A-ZÅÄÖ][^\n:;.]{1,80}?)(?=\s+(?:Slutrapport|Slutredovisning)\b)",
         re.MULTILINE,
     ),  # `X Slutrapport, sammanfattning`
+    re.compile(
+        r"^[^\S\n]*(?:Slutrapport|Slutredovisning|Slututvärdering)[^\S\n]*\n(?:[^\S\n]*\n)?"
+        r"[^\S\n]*(?P<name>[A-ZÅÄÖ][^\n:;.]{1,80}?)[^\S\n]*$",
+        re.MULTILINE,
+    ),  # the heading line, then the project's name on the next line
 )
 _ID_RES = (
     (
@@ -112,6 +117,12 @@ _AUTHOR_ORG_RE = re.compile(
     (?P<org>[A-ZÅÄÖ][^\n,.]{{1,50}}?)(?=\s*$|\s*\.|\s+(?:{_MONTHS})\b|\s+\d|\s+[A-ZÅÄÖ][a-zåäö]+\s+\d)""",
     re.VERBOSE,
 )
+# `Rapporten är skriven av A och B, Org.`, `Författare: A, Org`: an author sentence in the prose
+_AUTHOR_CUE_RE = re.compile(
+    r"\b(?:(?:är|har)\s+(?:skriven|skrivits|författad|författats|utförd|utförts)\s+av"
+    r"|Författare\s*:|(?:Written|Prepared)\s+by)\s+",
+    re.IGNORECASE,
+)
 _HEAD_CHARS = 1500
 _MAX_TITLE = 300  # a longer first line is a transcript, not a heading
 _NUM = r"(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+|\d+)"  # 67, 3 513
@@ -140,7 +151,7 @@ _RESULT_CLASSES = {"count": ("person",), "percent": ("person", "staff")}
 
 def parse_report(doc: Document) -> dict[str, Any]:
     """Every entity of the text, the project's identity, authors, and the results it reports."""
-    out = parse_presentation(doc)
+    out = parse_presentation(doc, relations=False)
     out.update(kind="report", layout="report")
     if out.get("title"):
         out["document_title"] = out["title"]
@@ -358,6 +369,20 @@ def _authors(doc: Document, out: dict[str, Any]) -> None:
             ]
             out["people"] = authors + kept
             return
+    _prose_authors(doc, out)
+
+
+def _prose_authors(doc: Document, out: dict[str, Any]) -> None:
+    """Authors named by an author sentence (`Rapporten är skriven av A och B, Oxford Research.`)."""
+    m = _AUTHOR_CUE_RE.search(doc.text, 0, min(len(doc.text), 20000))
+    if m is None:
+        return
+    end = doc.text.find("\n", m.end())
+    end = len(doc.text) if end == -1 else end
+    authors = _author_run(doc, m.end(), end)
+    if authors:
+        names = {p.name for p in authors}
+        out["people"] = authors + [p for p in out["people"] if p.name not in names]
 
 
 def _author_run(doc: Document, start: int, end: int) -> list[Person]:
