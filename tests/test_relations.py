@@ -154,6 +154,11 @@ def roles(
             [("Region Gotland", "co_financier"), ("Samordningsförbundet Gotland", "co_financier")],
             id="co-financiers-have-been",
         ),
+        pytest.param(
+            "Samverkansparter är Hylte kommun, Arbetsförmedlingen och Halmstads högskola.",
+            [("Arbetsförmedlingen", "partner"), ("Halmstads högskola", "partner")],
+            id="partners-named-by-a-plural-noun-and-verb",
+        ),
     ],
 )
 def test_relations(text: str, expected: list[tuple[str, str]]) -> None:
