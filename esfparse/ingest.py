@@ -39,22 +39,17 @@ _DEBUG = False
 
 def _work(path: str) -> tuple[str, Any, str | None]:
     """Parse one file in a worker: (path, rows by table | None, error line | None)."""
-    from .pipeline import PARSER_VERSION, extract_path
+    from .pipeline import PARSER_VERSION, failure, process
     from .store import pack_rows, prepare_rows
 
     try:
-        return path, pack_rows(prepare_rows(extract_path(path)[0], PARSER_VERSION)), None
+        return path, pack_rows(prepare_rows(process(path)[0], PARSER_VERSION)), None
     except EsfparseError as exc:
         return path, None, shown(str(exc))
     except Exception as exc:
-        return (
-            path,
-            None,
-            shown(
-                f"{shown(path)}: internal error {type(exc).__name__}: {exc} (rerun with --debug)"
-                + ("\n" + traceback.format_exc() if _DEBUG else "")
-            ),
-        )
+        code, message = failure(exc)  # the code and message `validate` reports too
+        detail = "\n" + traceback.format_exc() if _DEBUG else ""
+        return path, None, _Coded(shown(f"{shown(path)}: {message}{detail}"), code)
 
 
 def run_ingest(
@@ -266,7 +261,7 @@ def _handle(
             path,
             error or f"{shown(path)}: unreadable",
             counts,
-            BUDGET_CODE if isinstance(error, _LateLine) else None,
+            BUDGET_CODE if isinstance(error, _LateLine) else getattr(error, "code", None),
         )
         return False
     try:
@@ -363,6 +358,20 @@ def _results(
     from .parallel import imap_ordered
 
     yield from imap_ordered(_work, todo, workers, lost=_lost, budget=budget or None, late=_late)
+
+
+class _Coded(str):
+    """An error line stored under its own problem code (not `read.unreadable`)."""
+
+    code: str
+
+    def __new__(cls, line: str, code: str) -> _Coded:
+        self = super().__new__(cls, line)
+        self.code = code
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses from a worker process intact
+        return (_Coded, (str(self), self.code))
 
 
 class _LateLine(str):

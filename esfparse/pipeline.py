@@ -147,6 +147,30 @@ def _sniffs_text(head: bytes, name: str) -> bool:
         return False  # reading it will say why
 
 
+def process(path: str | Path) -> tuple[Extraction, Document]:
+    """The one way a file goes through esfparse: read, parse and check it within the size limits.
+
+    `extract`, `ingest`, `validate`, `review` and `serve` all come here, so they share the limits
+    (MAX_BYTES, MAX_CHARS) and, through `failure`, the problem code and message of a file that stops.
+    Returns (Extraction, Document); raises UnreadableDocument (an EsfparseError) for a file that cannot
+    be read or is too large to be one document, and lets a bug's exception through.
+    """
+    return extract_path(path)
+
+
+def failure(exc: BaseException) -> tuple[str, str]:
+    """(problem code, message without the file's name) for the exception that stopped `process`.
+
+    `read.unreadable` with the reason for a file esfparse refuses; `parse.internal_error` for a bug.
+    """
+    if isinstance(exc, EsfparseError):
+        return "read.unreadable", getattr(exc, "reason", None) or str(exc)
+    return (
+        "parse.internal_error",
+        f"internal error {type(exc).__name__}: {exc} (rerun with --debug)",
+    )
+
+
 def extract_file(path: str | Path) -> Extraction:
     """Read, parse and check one file. Raises UnreadableDocument for files that cannot be read."""
     return extract_path(path)[0]
@@ -158,5 +182,7 @@ __all__ = [
     "extract_document",
     "extract_file",
     "extract_path",
+    "failure",
     "parse",
+    "process",
 ]

@@ -106,19 +106,14 @@ def validate_files(files: Iterable[tuple[Path, str | None]], debug: bool = False
 
 def _extract(path: str, debug: bool) -> Any:
     """(Extraction, Document), or the Problem that stopped the file."""
-    from .pipeline import extract_path
+    from .pipeline import failure, process
 
     try:
-        return extract_path(path)
-    except EsfparseError as exc:
-        return problem("read.unreadable", getattr(exc, "reason", str(exc)))
+        return process(path)
     except Exception as exc:
-        if debug:
+        if debug and not isinstance(exc, EsfparseError):
             raise
-        return problem(
-            "parse.internal_error",
-            f"internal error {type(exc).__name__}: {exc} (rerun with --debug)",
-        )
+        return problem(*failure(exc))
 
 
 def _line(starts: list[int] | None, p: Problem) -> int | None:

@@ -20,8 +20,7 @@ from typing import Any
 
 from .document import Document
 from .models import Evidence, Extraction, Record
-from .pipeline import extract_document
-from .readers import read
+from .pipeline import process
 
 GROUPS = {  # group -> panel heading, in panel order
     "problem": "Problems",
@@ -48,9 +47,12 @@ class Span:
 
 
 def write_review(file: str | Path, out_path: str | Path) -> Path:
-    """Extract `file` and write its review page to `out_path`; returns the path written."""
-    doc = read(file)
-    page = render_review(doc, extract_document(doc))
+    """Extract `file` and write its review page to `out_path`; returns the path written.
+
+    The file goes through `pipeline.process`: the size limits of `extract` and `ingest` apply.
+    """
+    ex, doc = process(file)
+    page = render_review(doc, ex)
     target = Path(out_path)
     target.write_text(page, encoding="utf-8")
     return target

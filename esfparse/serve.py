@@ -307,8 +307,7 @@ def review_page(sha256: str, path: str, db_file: str | None = None) -> tuple[int
     was ingested (the page would not match the stored rows). Slow (it parses): call it off the event loop.
     """
     from .errors import EsfparseError
-    from .pipeline import extract_document
-    from .readers import read
+    from .pipeline import process
     from .review import render_review
 
     file = _stored_file(path, db_file)
@@ -326,10 +325,10 @@ def review_page(sha256: str, path: str, db_file: str | None = None) -> tuple[int
                 f"{file} has changed since it was ingested; run "
                 "`esfparse ingest` on it again to review the current content.",
             )
-        doc = read(file)
+        ex, doc = process(file)  # the size limits of extract and ingest apply
     except (OSError, EsfparseError) as exc:
         return 404, _message_page("Document cannot be read", f"{file}: {exc}")
-    return 200, render_review(doc, extract_document(doc))
+    return 200, render_review(doc, ex)
 
 
 def _message_page(title: str, message: str) -> str:

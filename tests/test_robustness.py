@@ -311,7 +311,7 @@ def test_parser_bug_is_one_line_without_debug(
     assert errors(result) == [
         f"error: {RAW / 'dev04.txt'}: internal error RuntimeError: kaputt (rerun with --debug)"
     ]
-    assert db["problems"] == ["read.unreadable"]
+    assert db["problems"] == ["parse.internal_error"]  # the code `validate` reports for it
 
 
 def test_parser_bug_shows_traceback_with_debug(
