@@ -16,6 +16,7 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
+from .datafiles import layouts
 from .document import Document
 from .errors import PROBLEM_CODES
 from .extract.contacts import is_valid_email
@@ -29,38 +30,12 @@ _PROGRAMMES = {
     "2014-2020": (2014, 2020, 2023),
     "2021-2027": (2021, 2027, 2029),
 }
-# Which programme period each project-bank layout was published for (kohesio and prose pages state
-# theirs, if at all, in `programme_period`).
+# Which programme period each project-bank layout was published for, and the header fields every
+# complete page of a layout has: data/layouts.json.
 LAYOUT_PROGRAMME = {
-    "esf2007": "2007-2013",
-    "esf2014": "2014-2020",
-    "label_colon": "2014-2020",
-    "esfplus": "2021-2027",
+    k: v["programme_period"] for k, v in layouts().items() if "programme_period" in v
 }
-# Header fields every complete page of a layout has.
-_REQUIRED = {
-    "esf2007": (
-        "title",
-        "owner",
-        "esf_grant_sek",
-        "total_budget_sek",
-        "period_start",
-        "period_end",
-        "region",
-    ),
-    "esf2014": (
-        "title",
-        "owner",
-        "esf_grant_sek",
-        "total_budget_sek",
-        "period_start",
-        "period_end",
-        "region",
-    ),
-    "label_colon": ("title", "owner", "period_start", "period_end"),
-    "esfplus": ("title", "owner", "period_start", "period_end"),
-    "kohesio": ("title", "period_start", "period_end", "total_budget_eur"),
-}
+_REQUIRED = {k: tuple(v["required"]) for k, v in layouts().items() if "required" in v}
 _PERIOD_RE = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{4})")  # `2021-2027`, `2014–2020`
 # Co-financing: the stated Union rate applies to a priority's *eligible* expenditure (Regulation (EU)
 # 2021/1060 Art. 112; for 2014-2020 Regulation (EU) 1303/2013 Art. 120), while a page's total budget also

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .datafiles import layouts
 from .fields import FIELDS, fields_with
 from .models import Record
 
@@ -12,11 +13,6 @@ from .models import Record
 _EXTRA_FIELDS = {f.name: f.gold_extra for f in FIELDS if f.gold_extra}
 _EXTRA_DATES = {"call_opens": "call_opens", "call_closes": "call_closes"}
 _EXTRA_LABELS = {"postal_code": "postal_code", "city": "city", "program_cci": "program_cci"}
-# Kohesio pages name two fields the portal's way.
-_KOHESIO_NAMES = {
-    "union_cofinancing_rate": "eu_cofinancing_rate",
-    "programme_period": "programming_period",
-}
 
 
 def _percent(rate: float | None) -> str | None:
@@ -82,8 +78,9 @@ def _extra(r: Record) -> dict[str, Any]:
         extra["union_cofinancing_rate"] = _percent(r.union_cofinancing_rate)
     if r.call_cofinancing_rate is not None:
         extra["cofinancing_rate"] = _percent(r.call_cofinancing_rate)
-    if r.layout == "kohesio":
-        extra = {_KOHESIO_NAMES.get(k, k): v for k, v in extra.items()}
+    renames = layouts().get(r.layout or "", {}).get("gold_renames")  # data/layouts.json
+    if renames:
+        extra = {renames.get(k, k): v for k, v in extra.items()}
     for label_key, key in _EXTRA_LABELS.items():
         if label_key in r.extra:
             extra[key] = r.extra[label_key]

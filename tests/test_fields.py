@@ -55,3 +55,24 @@ def test_gold_files_use_the_tables_keys() -> None:
         assert set(fields_with("E")) <= set(gold), path.name
         stated = {k for k, v in gold.get("extra", {}).items() if not isinstance(v, str)}
         assert stated <= extra_keys | {"union_cofinancing_rate"}, (path.name, stated - extra_keys)
+
+
+def test_layouts_table_names_every_layout_and_only_record_fields() -> None:
+    from typing import get_args
+
+    from esfparse.datafiles import layouts
+    from esfparse.models import Layout
+
+    table = layouts()
+    assert set(table) == set(get_args(Layout))
+    for name, layout in table.items():
+        assert set(layout) <= {"programme_period", "required", "gold_renames"}, name
+        assert set(layout.get("required", ())) <= set(Record.model_fields), name
+        assert set(layout.get("gold_renames", {})) <= {
+            *_EXTRA_FIELDS.values(),
+            "union_cofinancing_rate",
+        }
+    assert (
+        checks.LAYOUT_PROGRAMME["esfplus"] == "2021-2027"
+        and "kohesio" not in checks.LAYOUT_PROGRAMME
+    )
