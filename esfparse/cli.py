@@ -114,6 +114,7 @@ def ingest(
     """
     import signal
 
+    from .errors import EsfparseError
     from .ingest import Interrupted, on_sigterm, run_ingest
 
     missing = [p for p in paths if not Path(p).exists()]
@@ -135,7 +136,10 @@ def ingest(
             debug=ctx.obj["debug"],
             paths=[_shown(p) for p in paths],
             time_budget=time_budget or None,
+            progressbar=click.progressbar,
         )
+    except EsfparseError as exc:  # the database cannot be opened or written: one `Error:` line
+        raise click.ClickException(str(exc)) from exc
     except Interrupted as stop:
         click.echo(f"\n{stop}", err=True)
         sys.exit(stop.exit_code)

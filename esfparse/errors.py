@@ -7,6 +7,10 @@ class EsfparseError(Exception):
     """Base class for errors esfparse reports to the user as one line."""
 
 
+class DatabaseError(EsfparseError):
+    """The database cannot be opened or written (documents already committed are kept)."""
+
+
 class UnreadableDocument(EsfparseError):
     """A file that cannot be turned into a Document (empty, binary, corrupt, encrypted...)."""
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import EsfparseError
+from .errors import DatabaseError, EsfparseError
 from .fields import FIELDS
 from .names import shown
 
@@ -35,6 +35,7 @@ TIME_BUDGET = 30.0
 # Errors from storing one document's values (e.g. an integer too large for SQLite): that file fails.
 _ROW_ERRORS = (OverflowError, ValueError, TypeError, sqlite3.IntegrityError, sqlite3.InterfaceError)
 _DEBUG = False
+_PROGRESSBAR: Any = None  # run_ingest's progressbar
 
 
 def _work(path: str) -> tuple[str, Any, str | None]:
@@ -61,24 +62,26 @@ def run_ingest(
     debug: bool = False,
     paths: list[str] | None = None,
     time_budget: float | None = TIME_BUDGET,
+    progressbar: Any = None,
 ) -> dict[str, Any]:
     """Ingest files into db_path; returns a summary dict. Never raises on a bad file.
 
     `time_budget`: CPU seconds per document (None or 0: no budget).
 
-    A database that cannot be opened or written raises click.ClickException (one `Error:` line),
-    or the original exception with debug=True.
-    """
-    import click
+    `progressbar`: on a terminal, the progress bar to show (the command line passes
+    click.progressbar); without one, or without a terminal, a progress line now and then.
 
-    global _DEBUG
-    _DEBUG = debug
+    A database that cannot be opened or written raises errors.DatabaseError (one line), or the
+    original exception with debug=True.
+    """
+    global _DEBUG, _PROGRESSBAR
+    _DEBUG, _PROGRESSBAR = debug, progressbar
     try:
         return _run(files, db_path, workers, force, progress, paths or [], time_budget)
     except (sqlite3.Error, OSError) as exc:
         if debug:
             raise
-        raise click.ClickException(
+        raise DatabaseError(
             f"{db_path}: database error: {exc} (documents already committed are kept; "
             "fix it and run again)"
         ) from exc
@@ -280,10 +283,8 @@ def _handle(
 
 
 def _bar(results: Iterator[tuple[str, Any, str | None]], length: int, progress: bool) -> Any:
-    import click
-
-    if progress and sys.stderr.isatty():
-        return click.progressbar(
+    if progress and sys.stderr.isatty() and _PROGRESSBAR is not None:
+        return _PROGRESSBAR(
             results, length=length, label="Ingesting", file=sys.stderr, show_pos=True
         )
     if (

@@ -76,3 +76,24 @@ def test_importing_the_package_or_the_cli_loads_no_parser() -> None:
     code = "import sys, esfparse.cli; print(sorted(m for m in ('pydantic', 'spacy', 'esfparse.pipeline') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_library_modules_do_not_import_click() -> None:
+    import ast
+
+    import esfparse
+
+    root = Path(esfparse.__file__).parent
+    for name in ("ingest.py", "pipeline.py", "files.py", "report.py", "review.py"):
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert "click" not in imported, name
+
+
+def test_ingest_into_a_folder_that_is_missing_is_a_database_error(tmp_path: Path) -> None:
+    from esfparse.errors import DatabaseError
+    from esfparse.ingest import run_ingest
+
+    with pytest.raises(DatabaseError, match="database error"):
+        run_ingest([(RAW / "dev04.txt", None)], str(tmp_path / "no" / "x.db"), progress=False)
