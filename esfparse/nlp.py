@@ -20,6 +20,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .document import Table
+from .regexes import trie_regex
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -223,10 +224,8 @@ def relation_cue_regex() -> re.Pattern[str]:
             if isinstance(pattern, str)
             else [t["LOWER"] for t in pattern if isinstance(t.get("LOWER"), str)]
         )
-        phrases.add(r"\s+".join(map(re.escape, words)))
-    return re.compile(
-        rf"(?<!\w)(?:{'|'.join(sorted(phrases, key=len, reverse=True))})(?!\w)", re.IGNORECASE
-    )
+        phrases.add(" ".join(w.lower() for w in words))
+    return re.compile(rf"(?<!\w){trie_regex(sorted(phrases))}(?!\w)", re.IGNORECASE)
 
 
 def analyse_relations(sentence: str) -> RelationTokens:
