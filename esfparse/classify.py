@@ -26,7 +26,7 @@ from typing import Any
 
 from .document import Document
 from .parsers.header import ID_TITLE_RE, Header, read_header
-from .regexes import GatedPattern, factor
+from .regexes import GatedPattern, factor, fold
 
 KINDS = ("project_page", "presentation", "report", "call")
 
@@ -183,7 +183,7 @@ def _scores(
         add("presentation", talk, "slide/talk cues")
     text = doc.text[:50000]
     # most features need a word the text does not hold: a case-folded copy rules them out unrun
-    where = {"head": (head, head.casefold()), "text": (text, text.casefold())}
+    where = {"head": (head, fold(head)), "text": (text, fold(text))}
     for f in data["features"]:
         m = f.pattern.search(*where[f.where])
         if m:

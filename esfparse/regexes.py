@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["GatedPattern", "factor", "required_literals", "trie", "trie_regex"]
+__all__ = ["GatedPattern", "factor", "fold", "holds", "literal_condition", "trie", "trie_regex"]
 
 Trie = dict[str, "Trie"]
 
@@ -70,63 +70,94 @@ _NEW_RE = sys.version_info >= (3, 11)
 _sre_parse: Any = importlib.import_module("re._parser" if _NEW_RE else "sre_parse")
 _sre_c: Any = importlib.import_module("re._constants" if _NEW_RE else "sre_constants")
 
+_ZERO_WIDTH = {_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT}
 _REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)}
 
 
-def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    """Case-folded strings one of which every match of `pattern` contains (None when none is known).
+Condition = str | tuple[str, list["Condition"]] | None  # a literal, ("and"|"or", parts), always
 
-    >>> sorted(required_literals(r"\\bslutrapport\\w*|rapport\\s+från|utvärderare", re.I))
-    ['rapport', 'utvärderare']
-    >>> required_literals(r"\\d+\\s*\\w+") is None
+
+def literal_condition(pattern: str, flags: int = 0) -> Condition:
+    """What a text must contain for `pattern` to match in it, from the regex's literal characters.
+
+    A string must occur in the `fold`ed text, ("and", parts) all of them, ("or", parts) one; None
+    when nothing is known. Every literal run of a sequence is required (words joined by `\\s+` as
+    one run), one branch of an alternation.
+
+    >>> literal_condition(r"\\bslutrapport\\w*|rapport\\s+från|Nådde\\s+vi", re.I)
+    ('or', ['slutrapport', 'rapport från', 'nådde vi'])
+    >>> literal_condition(r"\\d+\\s*\\w+") is None
     True
     """
-    found = _required(_sre_parse.parse(pattern, flags).data)
-    if not found:
-        return None
-    return frozenset(n for n in found if not any(o != n and o in n for o in found))
+    return _condition(_sre_parse.parse(pattern, flags).data)
 
 
-def _required(items: Iterable) -> set[str] | None:
-    best: set[str] | None = None
+def _condition(items: Iterable) -> Condition:
+    parts: list[Condition] = []
     run: list[str] = []
 
-    def consider(cand: set[str] | None) -> None:
-        nonlocal best
-        if cand and all(cand) and (best is None or min(map(len, cand)) > min(map(len, best))):
-            best = cand
+    def space() -> None:  # any whitespace is one space in the folded text (see `fold`)
+        if run and run[-1] != " ":
+            run.append(" ")
 
     for op, av in items:
         if op is _sre_c.LITERAL:
-            run.append(chr(av))
+            space() if chr(av).isspace() else run.append(chr(av).casefold())
             continue
-        consider({"".join(run).casefold()} if run else None)
-        run = []
+        if op in _ZERO_WIDTH:  # `\\b`, `^`, lookarounds: the characters around stay adjacent
+            continue
+        if op in _REPEATS and av[0] >= 1 and _is_space(av[2].data):
+            space()
+            continue
+        if run:
+            parts.append("".join(run))
+            run = []
         if op is _sre_c.SUBPATTERN:
-            consider(_required(av[-1].data))
+            parts.append(_condition(av[-1].data))
         elif op is _sre_c.BRANCH:
-            branches = [_required(b.data) for b in av[1]]
-            if all(branches):
-                consider(set().union(*branches))  # type: ignore[arg-type]
+            branches = [_condition(b.data) for b in av[1]]
+            parts.append(None if None in branches else ("or", branches))
         elif op in _REPEATS and av[0] >= 1:
-            consider(_required(av[2].data))
-    consider({"".join(run).casefold()} if run else None)
-    return best
+            parts.append(_condition(av[2].data))
+    if run:
+        parts.append("".join(run))
+    parts = [c for c in parts if c is not None and c != " "]
+    return None if not parts else parts[0] if len(parts) == 1 else ("and", parts)
+
+
+def _is_space(items: Any) -> bool:
+    """A repeated item that matches whitespace only (`\\s`)."""
+    return list(items) == [(_sre_c.IN, [(_sre_c.CATEGORY, _sre_c.CATEGORY_SPACE)])]
+
+
+def fold(text: str) -> str:
+    """The text as gates read it: case-folded, each run of whitespace one space, a space at each end."""
+    return " " + " ".join(text.casefold().split()) + " "
+
+
+def holds(cond: Condition, folded: str) -> bool:
+    """Whether the case-folded text meets the condition (so that the regex may match in it)."""
+    if cond is None:
+        return True
+    if isinstance(cond, str):
+        return cond in folded
+    how, parts = cond
+    return (all if how == "and" else any)(holds(c, folded) for c in parts)
 
 
 class GatedPattern:
     """A compiled regex with a literal gate: `possible(folded)` is False when it cannot match.
 
-    `folded` is the text's `str.casefold()`: when none of the pattern's required literals occurs in
-    it, the regex is not run at all. The gate is a necessary condition, so results never change.
+    `folded` is the text's `fold`: when it lacks what `literal_condition` requires, the
+    regex is not run at all. The gate is a necessary condition, so results never change.
     """
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.regex = re.compile(pattern, flags)
-        self.needles = required_literals(pattern, flags)
+        self.condition = literal_condition(pattern, flags)
 
     def possible(self, folded: str) -> bool:
-        return self.needles is None or any(n in folded for n in self.needles)
+        return holds(self.condition, folded)
 
     def search(self, text: str, folded: str) -> re.Match[str] | None:
         return self.regex.search(text) if self.possible(folded) else None
