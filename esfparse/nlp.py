@@ -171,13 +171,6 @@ class RelationTokens(NamedTuple):
     bodies: list[tuple[str, str, int, int]]  # (kind, known name or "", start token, end token)
 
 
-def _cue_pattern(nlp: Language, pattern: str | list) -> list:
-    """A cue phrase (`i samverkan med`) as a Matcher token pattern on lower-case words; lists pass as is."""
-    if isinstance(pattern, list):
-        return pattern
-    return [{"LOWER": t.lower_} for t in nlp.make_doc(pattern)]
-
-
 @lru_cache(maxsize=1)
 def _relation_rules() -> tuple:
     """Matcher of cue phrases and body patterns, PhraseMatcher of known body names: built once."""
@@ -186,11 +179,28 @@ def _relation_rules() -> tuple:
     from .extract.orgnames import read_rows
 
     nlp = get_nlp()
-    cues, sides = Matcher(nlp.vocab, validate=True), {}
+    # cue phrases through a PhraseMatcher (one hash lookup per token, where a Matcher tests every
+    # pattern at every token); token patterns (lists) through a Matcher
+    cue_phrases, cue_tokens = (
+        PhraseMatcher(nlp.vocab, attr="LOWER"),
+        Matcher(nlp.vocab, validate=True),
+    )
+    sides = {}
     for p in load_patterns("relation_cues.jsonl"):
         key = f"{p['label']}|{p['id']}"
         sides[key] = p.get("side", "after")
-        cues.add(key, [_cue_pattern(nlp, p["pattern"])], greedy="LONGEST")
+        if isinstance(p["pattern"], str):
+            cue_phrases.add(key, [nlp.make_doc(p["pattern"])])
+        else:
+            cue_tokens.add(key, [p["pattern"]])
+
+    def cues(doc: Any) -> list[tuple[int, int, int]]:
+        """Cue matches, the longest of each cue where it overlaps itself (a Matcher's LONGEST)."""
+        by_key: dict[int, list[tuple[int, int, int]]] = {}
+        for m in [*cue_phrases(doc), *(cue_tokens(doc) if len(cue_tokens) else ())]:
+            by_key.setdefault(m[0], []).append(m)
+        return [m for ms in by_key.values() for m in (_longest(ms, 1) if len(ms) > 1 else ms)]
+
     bodies = Matcher(nlp.vocab, validate=True)
     for p in load_patterns("body_patterns.jsonl"):
         bodies.add(f"{p['label']}|", [p["pattern"]], greedy="LONGEST")

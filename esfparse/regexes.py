@@ -172,7 +172,7 @@ def factor(alternatives: Iterable[str], fold: bool = True) -> str:
     share a prefix is kept, so the same text matches. `fold` groups letters case-insensitively (for
     patterns compiled with IGNORECASE).
 
-    >>> factor(["berättar", "berättade", "panel\\w*", "bild\\s*\\d+"])
+    >>> factor(["berättar", "berättade", r"panel\\w*", r"bild\\s*\\d+"])
     '(?:b(?:erätta(?:r|de)|ild\\\\s*\\\\d+)|panel\\\\w*)'
     """
     groups: dict[str, list[str]] = {}

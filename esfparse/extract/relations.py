@@ -77,30 +77,31 @@ def _heads() -> tuple[str, ...]:
     return tuple(sorted(cue_words("org_head"), key=len, reverse=True))
 
 
-@dataclass
 class _Sentence:
     """One candidate sentence as tokens, with its cues and known bodies."""
 
-    text: str
-    base: int
-    rt: RelationTokens
+    __slots__ = ("base", "low", "n", "rt", "text", "words")
+
+    def __init__(self, text: str, base: int, rt: RelationTokens) -> None:
+        self.text, self.base, self.rt = text, base, rt
+        self.words = [w for w, _a, _b in rt.words]
+        self.low = [w.lower() for w in self.words]
+        self.n = len(self.words)
 
     def word(self, i: int) -> str:
-        return self.rt.words[i][0] if i < len(self.rt.words) else ""
+        return self.words[i] if i < self.n else ""
 
     def lower(self, i: int) -> str:
-        return self.word(i).lower()
+        return self.low[i] if i < self.n else ""
 
     def span(self, a: int, b: int) -> str:
         return self.text[self.rt.words[a][1] : self.rt.words[b - 1][2]]
 
     def phrase(self, i: int, table: dict[str, tuple[str, str]], limit: int = 4) -> int:
         """Tokens of the longest entry of `table` written at token i (0 when none)."""
-        for n in range(limit, 0, -1):
-            if (
-                i + n <= len(self.rt.words)
-                and " ".join(self.lower(k) for k in range(i, i + n)) in table
-            ):
+        low = self.low
+        for n in range(min(limit, self.n - i), 0, -1):
+            if (low[i] if n == 1 else " ".join(low[i : i + n])) in table:
                 return n
         return 0
 
