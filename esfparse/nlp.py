@@ -15,7 +15,7 @@ import json
 import re
 import sys
 import types
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -130,9 +130,68 @@ def find_cues(text: str, ruler: str = "goal_cues") -> list[Cue]:
     [('GOAL', 'goal_noun'), ('GOAL', 'modal')]
     """
     nlp = get_nlp()
-    doc = nlp.get_pipe(ruler)(nlp.make_doc(text))
-    spans = sorted(doc.spans[ruler], key=lambda s: (s.start_char, -s.end_char))
-    return [Cue(s.label_, s.id_, s.start_char, s.end_char) for s in spans]
+    phrases, gated, keys = _ruler_matchers(ruler)
+    doc = nlp.make_doc(text)
+    words = {t.lower_ for t in doc}
+    matches = list(phrases(doc))
+    for gate, matcher in gated:  # a token pattern runs only where the words it needs occur
+        if gate is None or not gate.isdisjoint(words):
+            matches += matcher(doc)
+    cues = []
+    for label, cue_id, label_hash, id_hash, s, e in {
+        (*keys[k], s, e) for k, s, e in matches if s != e
+    }:
+        last = doc[e - 1]
+        start, end = doc[s].idx, last.idx + len(last.text)
+        cues.append(((start, -end, s, e, label_hash, id_hash), Cue(label, cue_id, start, end)))
+    return [cue for _key, cue in sorted(cues)]  # in the order of the component's sorted spans
+
+
+@cache
+def _ruler_matchers(ruler: str) -> tuple[Any, list[tuple[frozenset[str] | None, Any]], dict]:
+    """A SpanRuler's patterns as its PhraseMatcher, one Matcher per token pattern with the words one
+    of which it needs (`_needed_words`), and match key -> (label, id, label hash, id hash).
+
+    The component's own spans cost twice the matching, and its one Matcher tests every token pattern
+    at every token; most sentences hold none of the words a token pattern needs."""
+    from spacy.matcher import Matcher
+
+    nlp = get_nlp()
+    component: Any = nlp.get_pipe(ruler)  # a SpanRuler
+    strings, keys, gated = nlp.vocab.strings, {}, []
+    for p in component.patterns:
+        label, cue_id = p["label"], p.get("id", "")
+        key = repr((label, cue_id))  # the component's own match key
+        keys[strings.add(key)] = (label, cue_id, strings.add(label), strings.add(cue_id))
+        if isinstance(p["pattern"], list):
+            matcher = Matcher(nlp.vocab, validate=True)
+            matcher.add(key, [p["pattern"]])
+            gated.append((_needed_words(p["pattern"]), matcher))
+    return component.phrase_matcher, gated, keys
+
+
+def _needed_words(pattern: list[dict]) -> frozenset[str] | None:
+    """Lower-case words one of which a token pattern's match must hold (None when none is known):
+    those of its required token spec (`LOWER`, `LOWER IN`, `ORTH`) with the longest shortest word."""
+    best: frozenset[str] | None = None
+    for spec in pattern:
+        if spec.get("OP", "1") not in ("1", "+") and not re.fullmatch(
+            r"\{[1-9]\d*(,\d*)?\}", spec["OP"]
+        ):
+            continue  # optional or negated: nothing is needed from it
+        value = spec.get("LOWER", spec.get("ORTH"))
+        if isinstance(value, dict):
+            value = value.get("IN") if set(value) == {"IN"} else None
+        words = (
+            frozenset([value.lower()])
+            if isinstance(value, str)
+            else frozenset(w.lower() for w in value)
+            if isinstance(value, list)
+            else None
+        )
+        if words and (best is None or min(map(len, words)) > min(map(len, best))):
+            best = words
+    return best
 
 
 class Cues:
