@@ -24,6 +24,7 @@ from importlib import resources
 from itertools import islice
 from typing import Any
 
+from .datafiles import load_csv
 from .document import Document
 from .parsers.header import ID_TITLE_RE, Header, read_header
 from .regexes import GatedPattern, factor, fold
@@ -92,7 +93,7 @@ def genre_data() -> dict[str, Any]:
         _Feature(f["id"], f["kind"], f["where"], f["weight"], GatedPattern(f["pattern"], flags))
         for f in raw["features"]
     ]
-    raw["esf_re"] = re.compile("|".join(f"(?:{p})" for p in raw["esf_cues"]), re.IGNORECASE)
+    raw["esf_re"] = GatedPattern("|".join(f"(?:{p})" for p in raw["esf_cues"]), re.IGNORECASE)
     return raw
 
 
@@ -103,10 +104,9 @@ _DOMAIN_MIN = 2  # distinct labour-market words that make a text ESF material wi
 
 
 @lru_cache(maxsize=1)
-def _domain_re() -> re.Pattern[str]:
-    rows = (resources.files("esfparse") / "data" / "esf_vocabulary.csv").read_text(encoding="utf-8")
-    patterns = [line.split(",", 1)[0] for line in rows.splitlines()[1:] if line.strip()]
-    return re.compile("|".join(f"({p})" for p in patterns), re.IGNORECASE)
+def _domain_words() -> list[GatedPattern]:
+    """The labour-market words of data/esf_vocabulary.csv, each a case-insensitive gated regex."""
+    return [GatedPattern(row["pattern"], re.IGNORECASE) for row in load_csv("esf_vocabulary.csv")]
 
 
 def esf_sign(doc: Document, header: Header | None) -> str | None:
@@ -118,11 +118,13 @@ def esf_sign(doc: Document, header: Header | None) -> str | None:
     cue = is_esf_related(doc)
     if cue:
         return repr(cue)
-    found = {
-        next(i for i, g in enumerate(m.groups()) if g)
-        for m in _domain_re().finditer(doc.text[:50000])
-    }
-    return f"{len(found)} labour-market words" if len(found) >= _DOMAIN_MIN else None
+    text = doc.text[:50000]
+    folded, found = fold(text), 0
+    for word in _domain_words():  # distinct words: the scan stops at the second
+        found += word.search(text, folded) is not None
+        if found >= _DOMAIN_MIN:
+            return f"{found} labour-market words"
+    return None
 
 
 def classify(doc: Document, header: Header | None = None) -> str:
@@ -156,7 +158,8 @@ def classify_genre(doc: Document, header: Header | None = None) -> Genre:
 
 def is_esf_related(doc: Document) -> str | None:
     """The first ESF cue in the text (`ESF-rådet`, `projektägare`, `utlysning` ...), or None."""
-    m = genre_data()["esf_re"].search(doc.text[:50000])
+    text = doc.text[:50000]
+    m = genre_data()["esf_re"].search(text, fold(text))
     return m.group(0) if m else None
 
 
