@@ -28,6 +28,16 @@ def _noise() -> tuple[frozenset[str], re.Pattern[str]]:
 
 def is_noise(text: str) -> bool:
     """True for site chrome: cookie notices, banners, print and navigation lines."""
+    # short lines (labels, headings, menus, cookie buttons) recur from page to page of a site
+    return _short_noise(text) if len(text) <= _MAX_HEADING else _is_noise(text)
+
+
+@lru_cache(maxsize=8192)
+def _short_noise(text: str) -> bool:
+    return _is_noise(text)
+
+
+def _is_noise(text: str) -> bool:
     stripped = " ".join(text.split())
     if not stripped:
         return True
