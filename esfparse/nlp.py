@@ -396,14 +396,22 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, s + len(text[s:e].rstrip())
 
 
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def split_sentences(
+    text: str, start: int = 0, end: int | None = None
+) -> tuple[tuple[int, int], ...]:
     """Absolute (start, end) spans of the sentences, bullet items and lines in ``text[start:end]``.
+
+    The goal and relation readers split the same sections: the last few splits are kept.
 
     >>> t = "Målsättning\\n• 135 deltagare varav c:a,\\n50 utrikes födda. Minst 27st. per månad."
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['Målsättning', '135 deltagare varav c:a,\\n50 utrikes födda.', 'Minst 27st. per månad.']
     """
-    end = len(text) if end is None else end
+    return _split(text, start, len(text) if end is None else end)
+
+
+@lru_cache(maxsize=16)
+def _split(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     out = []
     for ps, pe in _paragraphs(text, start, end):
         s = ps
@@ -411,7 +419,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             out.append(_strip(text, s, stop))
             s = max(s, resume)
         out.append(_strip(text, s, pe))
-    return [piece for s, e in out if e > s for piece in _bounded(text, s, e)]
+    return tuple(piece for s, e in out if e > s for piece in _bounded(text, s, e))
 
 
 # The longest sentence of the corpus has ~1,500 characters. A span far longer without a sentence end
