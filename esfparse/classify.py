@@ -16,15 +16,13 @@ is `unknown`; the parser still reads the entities of every kind.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from itertools import islice
 from typing import Any
 
-from .datafiles import load_csv
+from .datafiles import load_csv, load_json
 from .document import Document
 from .parsers.header import ID_TITLE_RE, Header, read_header
 from .regexes import GatedPattern, factor, fold
@@ -85,9 +83,7 @@ class _Feature:
 @lru_cache(maxsize=1)
 def genre_data() -> dict[str, Any]:
     """The genre evidence of `data/genres.json`, patterns compiled."""
-    raw = json.loads(
-        (resources.files("esfparse") / "data" / "genres.json").read_text(encoding="utf-8")
-    )
+    raw = dict(load_json("genres.json"))  # a copy: its patterns are compiled into it
     flags = re.IGNORECASE | re.MULTILINE
     raw["features"] = [
         _Feature(f["id"], f["kind"], f["where"], f["weight"], GatedPattern(f["pattern"], flags))

@@ -23,9 +23,15 @@ def load_json(name: str) -> Any:
 
 
 def load_csv(name: str) -> list[dict[str, str]]:
-    """A CSV data file with a header row: one dict per row (lines starting with `#` skipped)."""
+    """A CSV data file with a header row: one dict per row (lines starting with `#`, the files'
+    source notes, skipped). Parsed once; the rows are shared: do not modify them."""
+    return list(_csv_rows(name))
+
+
+@cache
+def _csv_rows(name: str) -> tuple[dict[str, str], ...]:
     lines = (line for line in io.StringIO(data_text(name)) if not line.startswith("#"))
-    return list(csv.DictReader(lines))
+    return tuple(csv.DictReader(lines))
 
 
 def layouts() -> dict[str, dict[str, Any]]:

@@ -21,7 +21,6 @@ kinds a typo apart are merged; municipalities, regions and agencies never by sim
 
 from __future__ import annotations
 
-import csv
 import re
 import sqlite3
 import unicodedata
@@ -29,12 +28,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from .datafiles import load_csv
 from .extract.places import all_counties, resolve_municipality
 
 KINDS = (
@@ -69,18 +68,11 @@ class Resolution:
 
 
 # ---------------------------------------------------------------- data
-@lru_cache(maxsize=4)
-def _rows(name: str) -> tuple[dict[str, str], ...]:
-    """Rows of a packaged CSV file, `#` comment lines skipped."""
-    text = (files("esfparse") / "data" / name).read_text(encoding="utf-8")
-    return tuple(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-
-
 def _terms(match: str, kind: str | None = None) -> list[str]:
     """Terms of organisation_kinds.csv with this `match` (and kind), in file order."""
     return [
         r["term"]
-        for r in _rows("organisation_kinds.csv")
+        for r in load_csv("organisation_kinds.csv")
         if r["match"] == match and kind in (None, r["kind"])
     ]
 
@@ -92,16 +84,16 @@ def _vocabulary() -> tuple[
     """key -> (canonical, kind, how); exact-case short acronyms; keys that must match whole."""
     kind_of = {
         r["term"]: r["kind"]
-        for r in _rows("organisation_kinds.csv")
+        for r in load_csv("organisation_kinds.csv")
         if r["match"] == "vocabulary_kind"
     }
     entries = [
         (r["name"], r["kind"], r["acronym"], r["variants"], "")
-        for r in _rows("organisation_vocabulary.csv")
+        for r in load_csv("organisation_vocabulary.csv")
     ]
     entries += [
         (r["name"], kind_of.get(r["kind"], "other"), r["acronym"], r["variants"], r["match"])
-        for r in _rows("organisations.csv")
+        for r in load_csv("organisations.csv")
     ]  # ours first: a name in both takes our kind
     index: dict[str, tuple[str, str, str]] = {}
     exact: dict[str, tuple[str, str, str]] = {}
@@ -163,7 +155,7 @@ def _tidy(part: str) -> str:
     """Case-normalise a name with no vocabulary form: shouting lowered, generic words in lower case."""
     if part.isupper() and " " in part and len(part) > 6:
         part = part.capitalize()
-    lower = {r["term"] for r in _rows("organisation_kinds.csv") if r["case"] == "lower"}
+    lower = {r["term"] for r in load_csv("organisation_kinds.csv") if r["case"] == "lower"}
     words = part.split() or [""]
     return " ".join([words[0], *[w.lower() if _key(w) in lower else w for w in words[1:]]])
 
@@ -279,7 +271,7 @@ def _digits(text: str) -> str:
 def _by_rules(part: str) -> Resolution | None:
     """Kind from the first matching rule: a prefix (`Föreningen ...`) or an ending (`... folkhögskola`)."""
     words = [_key(w) for w in part.split()] or [""]
-    for row in _rows("organisation_kinds.csv"):
+    for row in load_csv("organisation_kinds.csv"):
         match, term = row["match"], row["term"]
         if (
             (match == "prefix" and len(words) > 1 and words[0] == term)
@@ -385,7 +377,7 @@ def _part_role(part: str, body: Resolution) -> str:
 # ---------------------------------------------------------------- near-duplicates across the data
 def _stem(canonical: str) -> str:
     """The distinctive words of a name: generic kind words left out (`Grimslövs folkhögskola` -> `grimslövs`)."""
-    generic = {r["term"] for r in _rows("organisation_kinds.csv")}
+    generic = {r["term"] for r in load_csv("organisation_kinds.csv")}
     return " ".join(w for w in _key(canonical).split() if w not in generic)
 
 

@@ -40,7 +40,6 @@ else `p-` and 12 hex digits of the key's SHA-1: the same evidence always gives t
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -50,10 +49,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 from .checks import LAYOUT_PROGRAMME
+from .datafiles import load_csv
 from .fields import FIELDS as RECORD_FIELDS
 
 RULES = {"case_number": 1.0, "title_owner_period": 0.9, "title_period": 0.7, "document": 1.0}
@@ -191,8 +190,7 @@ def programme_period_of(
 @lru_cache(maxsize=1)
 def exchange_rates() -> dict[int, tuple[float, str]]:
     """Year -> (SEK per EUR, source) from `data/exchange_rates.csv`."""
-    text = (files("esfparse") / "data" / "exchange_rates.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = load_csv("exchange_rates.csv")
     return {int(r["year"]): (float(r["sek_per_eur"]), r["source"]) for r in rows}
 
 
@@ -209,8 +207,7 @@ def eur_rate(period_start: str | None) -> tuple[int, float, str] | None:
 @lru_cache(maxsize=1)
 def _funds() -> dict[str, str]:
     """Fund name as written (casefolded) -> the fund's label, from `data/funds.csv`."""
-    text = (files("esfparse") / "data" / "funds.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = load_csv("funds.csv")
     return {" ".join(r["variant"].casefold().split()): r["fund"] for r in rows}
 
 

@@ -16,9 +16,9 @@ import re
 import sys
 import types
 from functools import cache, lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .datafiles import data_text
 from .document import Table
 from .regexes import trie_regex
 
@@ -55,9 +55,9 @@ class Cue(NamedTuple):
 
 def load_patterns(filename: str) -> list[dict]:
     """SpanRuler patterns from one JSONL file in ``esfparse/data/patterns``."""
-    path = resources.files("esfparse") / "data" / "patterns" / filename
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    return [
+        json.loads(line) for line in data_text(f"patterns/{filename}").splitlines() if line.strip()
+    ]
 
 
 def _spacy_info(*args: Any, **kwargs: Any) -> Any:
@@ -235,7 +235,7 @@ def _relation_rules() -> tuple:
     """Matcher of cue phrases and body patterns, PhraseMatcher of known body names: built once."""
     from spacy.matcher import Matcher, PhraseMatcher
 
-    from .extract.orgnames import read_rows
+    from .datafiles import load_csv
 
     nlp = get_nlp()
     # cue phrases through a PhraseMatcher (one hash lookup per token, where a Matcher tests every
@@ -266,12 +266,12 @@ def _relation_rules() -> tuple:
     known = PhraseMatcher(nlp.vocab, attr="LOWER")
     names: dict[str, list[str]] = {}
     for file, kind_col in (("organisations.csv", "kind"), ("organisation_vocabulary.csv", "kind")):
-        for row in read_rows(file):
+        for row in load_csv(file):
             forms = [row["name"], *filter(None, row["variants"].split("|"))]
             forms += [row["acronym"]] if len(row["acronym"]) >= 3 else []
             for form in forms:
                 names.setdefault(f"{row[kind_col]}|{row['name']}", []).append(form)
-    for row in read_rows("relation_terms.csv"):
+    for row in load_csv("relation_terms.csv"):
         if row["role"] == "funder":
             names.setdefault(f"funder|{row['word']}", []).append(row["word"])
     for key, forms in names.items():
@@ -344,11 +344,9 @@ _LAST_WORD_RE = re.compile(r"(?<![\w.:])([^\W\d][\w.:]*)\.$|\d([^\W\d][\w.:]*)\.
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
-    from .extract.numbers import read_vocabulary
+    from .datafiles import load_csv
 
-    return frozenset(
-        r["word"] for r in read_vocabulary("goal_terms.csv") if r["role"] == "abbreviation"
-    )
+    return frozenset(r["word"] for r in load_csv("goal_terms.csv") if r["role"] == "abbreviation")
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:

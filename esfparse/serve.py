@@ -30,13 +30,13 @@ import json
 import sys
 import types
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from . import models
+from .datafiles import load_json
 
 SPEC_FILE = "datasette.json"
 GENERATED_FILE = "metadata.generated.json"
@@ -49,7 +49,7 @@ _FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 
 @lru_cache(maxsize=1)
 def _spec() -> dict[str, Any]:
-    return json.loads((files("esfparse") / "data" / SPEC_FILE).read_text(encoding="utf-8"))
+    return load_json(SPEC_FILE)
 
 
 def load_spec() -> dict[str, Any]:

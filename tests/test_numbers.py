@@ -6,13 +6,13 @@ from typing import get_args
 
 import pytest
 
+from esfparse.datafiles import load_csv
 from esfparse.extract.counted import noun_class, read_counted
 from esfparse.extract.numbers import (
     find_numbers,
     parse_number,
     parse_percent,
     parse_range,
-    read_vocabulary,
 )
 from esfparse.models import Comparator
 
@@ -234,5 +234,5 @@ def test_known_gaps(text: str, value: float) -> None:
 
 def test_every_qualifier_meaning_is_a_goal_comparator() -> None:
     # numbers._qualifiers() casts the data file's meanings to Comparator: the file must hold no other
-    meanings = {r["meaning"] for r in read_vocabulary("number_qualifiers.csv")}
+    meanings = {r["meaning"] for r in load_csv("number_qualifiers.csv")}
     assert meanings and meanings <= set(get_args(Comparator)), meanings - set(get_args(Comparator))

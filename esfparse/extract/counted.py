@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
+from ..datafiles import load_csv
 from ..nlp import Cues, load_patterns
-from .numbers import NumberMention, read_vocabulary
+from .numbers import NumberMention
 
 __all__ = [
     "COUNTED",
@@ -54,19 +55,19 @@ COUNTED = ("person", "output", "org", "place")  # noun classes a goal can count
 def read_terms() -> dict[str, frozenset[str]]:
     """Word lists of ``goal_terms.csv`` by role (rate markers, count markers, labels, ...)."""
     roles: dict[str, set[str]] = {}
-    for row in read_vocabulary("goal_terms.csv"):
+    for row in load_csv("goal_terms.csv"):
         roles.setdefault(row["role"], set()).add(row["word"])
     return {role: frozenset(words) for role, words in roles.items()}
 
 
 @lru_cache(maxsize=1)
 def _nouns() -> dict[str, str]:
-    return {row["word"]: row["class"] for row in read_vocabulary("goal_nouns.csv")}
+    return {row["word"]: row["class"] for row in load_csv("goal_nouns.csv")}
 
 
 @lru_cache(maxsize=1)
 def _english_nouns() -> dict[str, str]:
-    return {row["word"]: row["class"] for row in read_vocabulary("goal_nouns_en.csv")}
+    return {row["word"]: row["class"] for row in load_csv("goal_nouns_en.csv")}
 
 
 @lru_cache(maxsize=1)

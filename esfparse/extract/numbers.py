@@ -12,14 +12,13 @@ and qualifiers are vocabulary kept in ``esfparse/data``.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import cast
 
+from ..datafiles import load_csv
 from ..models import Comparator
 
 __all__ = [
@@ -29,7 +28,6 @@ __all__ = [
     "parse_number",
     "parse_percent",
     "parse_range",
-    "read_vocabulary",
 ]
 
 
@@ -49,12 +47,6 @@ class NumberMention:
     separator: str | None = None  # range separator as written (`–`, `till`, `och`)
 
 
-def read_vocabulary(name: str) -> list[dict[str, str]]:
-    """Rows of a CSV vocabulary file in ``esfparse/data``."""
-    with (resources.files("esfparse") / "data" / name).open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 @lru_cache(maxsize=1)
 def number_words() -> dict[str, tuple[float, str]]:
     """Number words → (value, kind); compounds such as `tjugofem` and `trehundra` are generated.
@@ -62,7 +54,7 @@ def number_words() -> dict[str, tuple[float, str]]:
     >>> number_words()["tjugofem"], number_words()["hälften"]
     ((25.0, 'cardinal'), (50.0, 'fraction'))
     """
-    rows = {r["word"]: (float(r["value"]), r["kind"]) for r in read_vocabulary("number_words.csv")}
+    rows = {r["word"]: (float(r["value"]), r["kind"]) for r in load_csv("number_words.csv")}
     units = {w: v for w, (v, k) in rows.items() if k == "cardinal" and v < 10}
     words = {w: (v, "fraction" if k == "fraction" else "cardinal") for w, (v, k) in rows.items()}
     for tens, tv in ((w, v) for w, (v, k) in rows.items() if k == "tens"):
@@ -74,7 +66,7 @@ def number_words() -> dict[str, tuple[float, str]]:
 @lru_cache(maxsize=1)
 def _qualifiers() -> dict[str, Comparator]:
     """Qualifier phrase -> its meaning (the data file holds only Goal.comparator's values)."""
-    rows = read_vocabulary("number_qualifiers.csv")
+    rows = load_csv("number_qualifiers.csv")
     return {r["phrase"]: cast(Comparator, r["meaning"]) for r in rows}
 
 
@@ -150,7 +142,7 @@ def _qualifier_before_re() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _percent_re() -> str:
     """`%` or a percent word (`procent`, English `percent`, `per cent`) from ``goal_terms.csv``."""
-    words = (r["word"] for r in read_vocabulary("goal_terms.csv") if r["role"] == "percent_word")
+    words = (r["word"] for r in load_csv("goal_terms.csv") if r["role"] == "percent_word")
     return rf"%|(?:{_alternation(words)})\b"
 
 

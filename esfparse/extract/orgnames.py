@@ -5,48 +5,40 @@ Split from `people.py`: what a name of an organisation or a role looks like.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.resources import files
 
+from ..datafiles import load_csv, load_json
 from .places import resolve_municipality, resolve_region
 
 # ---------------------------------------------------------------- vocabulary
 
 
-def read_rows(name: str) -> list[dict[str, str]]:
-    """Rows of a packaged CSV vocabulary; the `#` lines on top are its source notes."""
-    text = (files("esfparse") / "data" / name).read_text(encoding="utf-8")
-    return list(csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#")))
-
-
 @cache
 def cue_words(kind: str) -> frozenset[str]:
     """Casefolded words of one kind in person_cues.csv (`label`, `verb_after`, `stopword`...)."""
-    rows = read_rows("person_cues.csv")
+    rows = load_csv("person_cues.csv")
     return frozenset(r["word"].casefold() for r in rows if r["kind"] == kind)
 
 
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
     """Common Swedish given names: a tie-breaker only, never required by a strong cue."""
-    return frozenset(r["name"] for r in read_rows("given_names.csv"))
+    return frozenset(r["name"] for r in load_csv("given_names.csv"))
 
 
 @lru_cache(maxsize=1)
 def _header_labels() -> frozenset[str]:
     """Casefolded project-page header labels (`E-post`, `Projektnummer`): never a name."""
-    data = (files("esfparse") / "data" / "labels.json").read_text(encoding="utf-8")
-    return frozenset(lab.casefold() for labs in json.loads(data)["fields"].values() for lab in labs)
+    fields = load_json("labels.json")["fields"]
+    return frozenset(lab.casefold() for labs in fields.values() for lab in labs)
 
 
 @lru_cache(maxsize=1)
 def _roles() -> tuple[frozenset[str], tuple[str, ...]]:
     """Whole role words and role word endings of roles.csv."""
-    rows = read_rows("roles.csv")
+    rows = load_csv("roles.csv")
     return (
         frozenset(r["word"] for r in rows if r["kind"] == "title"),
         tuple(r["word"] for r in rows if r["kind"] == "suffix"),
@@ -110,7 +102,7 @@ def _org_forms() -> tuple[dict[str, KnownOrganisation], dict[str, KnownOrganisat
     """Written forms (name, variants, acronym) and domains → organisation."""
     forms: dict[str, KnownOrganisation] = {}
     domains: dict[str, KnownOrganisation] = {}
-    for row in read_rows("organisations.csv"):
+    for row in load_csv("organisations.csv"):
         org = KnownOrganisation(row["name"], row["acronym"], row["domain"], row["match"] == "slot")
         for form in [row["name"], *row["variants"].split("|"), row["acronym"]]:
             forms.setdefault(form, org)

@@ -58,7 +58,6 @@ from .orgnames import (  # noqa: F401  (re-exported for callers of people.py)
     lookup_organisation,
     organisation_at,
     organisation_for_domain,
-    read_rows,
 )
 from .places import resolve_municipality, resolve_region
 

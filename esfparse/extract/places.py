@@ -15,15 +15,14 @@ this module holds only the logic. Everything is loaded once per process.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
+
+from ..datafiles import load_csv, load_json
 
 
 @dataclass(frozen=True)
@@ -63,18 +62,10 @@ class PlaceMatch:
 # ---------------------------------------------------------------- data loading
 
 
-@lru_cache(maxsize=8)
-def _read_csv(name: str) -> tuple[dict[str, str], ...]:
-    """The rows of a packaged CSV file (every value a string), read once per process."""
-    text = (files("esfparse") / "data" / name).read_text(encoding="utf-8")
-    return tuple(csv.DictReader(text.splitlines()))
-
-
 @lru_cache(maxsize=1)
 def _vocab() -> dict[str, Any]:
     """The hand-edited context vocabulary (place_context.json)."""
-    text = (files("esfparse") / "data" / "place_context.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return load_json("place_context.json")
 
 
 def _key(text: str) -> str:
@@ -86,8 +77,8 @@ def _key(text: str) -> str:
 @lru_cache(maxsize=1)
 def _by_code() -> dict[str, Municipality]:
     """All municipalities keyed by SCB code, in code order."""
-    nuts2 = {row["code"]: row["nuts2_code"] for row in _read_csv("counties.csv")}
-    return {row["code"]: _municipality(row, nuts2) for row in _read_csv("municipalities.csv")}
+    nuts2 = {row["code"]: row["nuts2_code"] for row in load_csv("counties.csv")}
+    return {row["code"]: _municipality(row, nuts2) for row in load_csv("municipalities.csv")}
 
 
 def _municipality(row: dict[str, str], nuts2: dict[str, str]) -> Municipality:
@@ -101,7 +92,7 @@ def _municipality(row: dict[str, str], nuts2: dict[str, str]) -> Municipality:
 def _name_index() -> dict[str, str]:
     """Look-up key → code: official short names first, then name variants."""
     index = {_key(m.name): m.code for m in _by_code().values()}
-    for row in _read_csv("name_variants.csv"):
+    for row in load_csv("name_variants.csv"):
         index.setdefault(_key(row["variant"]), row["code"])
     return index
 
@@ -109,7 +100,7 @@ def _name_index() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _strict_codes() -> frozenset[str]:
     """Codes whose names are also common words or provinces (ambiguous_municipalities.csv)."""
-    rows = _read_csv("ambiguous_municipalities.csv")
+    rows = load_csv("ambiguous_municipalities.csv")
     return frozenset(r["code"] for r in rows if r["kind"] in ("common_word", "province"))
 
 
@@ -133,17 +124,17 @@ def all_municipalities() -> tuple[Municipality, ...]:
 
 def all_counties() -> list[dict[str, str]]:
     """All 21 counties (län) as rows of counties.csv: code, name, nuts2_code, nuts2_name, ..."""
-    return [dict(row) for row in _read_csv("counties.csv")]
+    return [dict(row) for row in load_csv("counties.csv")]
 
 
 @lru_cache(maxsize=1)
 def _region_index() -> dict[str, tuple[str, str]]:
     """Region key → (NUTS-2 code, NUTS-2 name) from esf_regions.csv and counties.csv."""
     index: dict[str, tuple[str, str]] = {}
-    for row in _read_csv("esf_regions.csv"):
+    for row in load_csv("esf_regions.csv"):
         if row["nuts2_code"]:  # the `national` row has none
             index[_key(row["label"])] = (row["nuts2_code"], row["nuts2_name"])
-    for row in _read_csv("counties.csv"):
+    for row in load_csv("counties.csv"):
         area = (row["nuts2_code"], row["nuts2_name"])
         for label in (row["name"], row["short_name"], row["nuts2_name"], row["nuts2_code"]):
             index.setdefault(_key(label), area)
@@ -152,7 +143,7 @@ def _region_index() -> dict[str, tuple[str, str]]:
 
 def national_label() -> str:
     """The reference label of the national programme (`ESF Nationellt`), however a page writes it."""
-    return next(row["label"] for row in _read_csv("esf_regions.csv") if row["kind"] == "national")
+    return next(row["label"] for row in load_csv("esf_regions.csv") if row["kind"] == "national")
 
 
 def resolve_region(label: str) -> Region | None:
@@ -216,7 +207,7 @@ def _name_re(keys: list[str], suffixes: list[str]) -> str:
 def _surfaces() -> dict[str, str]:
     """Forms matched in prose (names, genitives, hyphen forms, exonyms) → code."""
     surfaces = {_key(m.name): m.code for m in _by_code().values()}
-    for row in _read_csv("name_variants.csv"):
+    for row in load_csv("name_variants.csv"):
         surfaces.setdefault(_SUFFIX_RE.sub("", _key(row["variant"])), row["code"])
     return surfaces
 
@@ -343,7 +334,7 @@ def _candidates(text: str) -> list[_Candidate]:
 @lru_cache(maxsize=1)
 def _full_forms() -> frozenset[str]:
     """Keys of full names without a `kommun`/`stad` ending (name_variants kind `full_name`)."""
-    keys = (_key(r["variant"]) for r in _read_csv("name_variants.csv") if r["kind"] == "full_name")
+    keys = (_key(r["variant"]) for r in load_csv("name_variants.csv") if r["kind"] == "full_name")
     return frozenset(k for k in keys if not _SUFFIX_RE.search(k))
 
 

@@ -29,8 +29,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..datafiles import load_csv
 from ..nlp import RelationTokens, analyse_relations, relation_cue_regex, split_sentences
-from .orgnames import cue_words, read_rows
+from .orgnames import cue_words
 
 __all__ = ["ROLES", "Relation", "find_relations"]
 
@@ -60,7 +61,7 @@ class Relation:
 def _terms() -> dict[str, dict[str, tuple[str, str]]]:
     """relation_terms.csv: role -> word -> (class, number)."""
     out: dict[str, dict[str, tuple[str, str]]] = {}
-    for row in read_rows("relation_terms.csv"):
+    for row in load_csv("relation_terms.csv"):
         out.setdefault(row["role"], {})[row["word"]] = (row["class"], row["number"])
     return out
 

@@ -14,12 +14,11 @@ the block are kept as extra fields.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from ..datafiles import load_json
 from ..document import Document
 from ..layout import Block
 
@@ -67,8 +66,7 @@ class Header:
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
     """The label/section vocabulary from ``data/labels.json``."""
-    with resources.files("esfparse.data").joinpath("labels.json").open(encoding="utf-8") as f:
-        return json.load(f)
+    return load_json("labels.json")
 
 
 _SENTENCE_RE = re.compile(r"[.!?]\s+[A-ZÅÄÖ]|,\s*$")  # prose, not a short header value

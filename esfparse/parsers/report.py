@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from ..datafiles import load_csv
 from ..document import Document
 from ..extract import dates, money
 from ..extract.counted import noun_class
@@ -332,8 +332,7 @@ def _programme_area_and_region(doc: Document, out: dict[str, Any]) -> None:
 @lru_cache(maxsize=1)
 def _region_re() -> re.Pattern[str]:
     """ESF region names of more than one word or with a compass part (never a municipality's name)."""
-    text = (resources.files("esfparse") / "data" / "esf_regions.csv").read_text(encoding="utf-8")
-    labels = [ln.split(",")[0] for ln in text.splitlines()[1:] if ln and not ln.startswith("#")]
+    labels = [row["label"] for row in load_csv("esf_regions.csv")]
     labels = [lb for lb in labels if " " in lb or lb.lower().endswith(("sverige", "norrland"))]
     return re.compile(
         r"\b(?:" + "|".join(re.escape(lb) for lb in sorted(labels, key=len, reverse=True)) + r")\b"
@@ -342,12 +341,7 @@ def _region_re() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _given_names() -> frozenset[str]:
-    text = (resources.files("esfparse") / "data" / "given_names.csv").read_text(encoding="utf-8")
-    return frozenset(
-        ln.strip().split(",")[0]
-        for ln in text.splitlines()
-        if ln.strip() and not ln.startswith(("#", "name"))
-    )
+    return frozenset(row["name"].strip() for row in load_csv("given_names.csv"))
 
 
 def _authors(doc: Document, out: dict[str, Any]) -> None:
