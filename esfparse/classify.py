@@ -22,6 +22,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from .bullets import CID, SIGN
 from .datafiles import load_csv, load_json
 from .document import Document
 from .parsers.header import ID_TITLE_RE, Header, read_header
@@ -29,7 +30,7 @@ from .regexes import GatedPattern, factor, fold
 
 KINDS = ("project_page", "presentation", "report", "call")
 
-_BULLET_RE = re.compile(r"^[^\S\n]*(?:[-•❖*–▪●◦]|\(cid:\d+\)|\d+\.)\s+\S", re.MULTILINE)
+_BULLET_RE = re.compile(rf"^[^\S\n]*(?:{SIGN}|{CID}|\d+\.)\s+\S", re.MULTILINE)
 # Cues of talks, slide decks and conference write-ups, one alternative each (factored by `factor`).
 _TALK_CUES = [
     *[

@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .bullets import CID, NUMBERED, SIGN
+
 if TYPE_CHECKING:
     from .document import Document, Line
 
-_BULLET_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\)|\d{1,2}[.)])\s+\S")
+_BULLET_RE = re.compile(rf"^\s*(?:{SIGN}|{CID}|{NUMBERED})\s+\S")
 _PAGE_NUMBER_RE = re.compile(
     r"^(?:(?:sida|page|sid\.?|s\.)\s*)?\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?$", re.I
 )
@@ -463,7 +465,7 @@ def crumb_title_line(doc: Document) -> int | None:
 _REFERENCES_RE = re.compile(
     r"\n+(?:References|Referenser|Synliga länkar|Visible links)\n\n(?:\s*\d+\. \S+\n?)+\s*$"
 )
-_DUMP_BULLET_RE = re.compile(r"^(\s*)(?:[*+•◦▪-]|\d{1,2}[.)])\s+")
+_DUMP_BULLET_RE = re.compile(rf"^(\s*)(?:{SIGN}|\+|{NUMBERED})\s+")
 _MIN_WRAPS = 5
 
 

@@ -18,6 +18,7 @@ import types
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .bullets import SIGN
 from .datafiles import data_text
 from .document import Table
 from .regexes import trie_regex
@@ -337,7 +338,7 @@ _SENTENCE_END_RE = re.compile(
     """,
     re.VERBOSE,
 )
-_LEAD_RE = re.compile(r"[\s•●▪◦❖·*–-]*")  # spaces and bullet signs before a sentence
+_LEAD_RE = re.compile(rf"(?:\s|{SIGN})*")  # spaces and bullet signs before a sentence
 _INLINE_BULLET_RE = re.compile(r"\s+(?=[•❖]\s)")
 _LAST_WORD_RE = re.compile(r"(?<![\w.:])([^\W\d][\w.:]*)\.$|\d([^\W\d][\w.:]*)\.$")
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..bullets import SIGN
 from ..datafiles import load_csv, load_json
 
 
@@ -260,7 +261,7 @@ def _separator_re(words: str, suffixes: str) -> str:
 
 
 # Matched between a line's start or end and a name (pos/endpos), so that a long line is never copied.
-_BULLET_RE = re.compile(r"\s*(?:[-•*–❖·▪]\s*)?$")  # line start, an optional bullet, nothing else
+_BULLET_RE = re.compile(rf"\s*(?:{SIGN}\s*)?$")  # line start, an optional bullet, nothing else
 _LINE_END_RE = re.compile(r"[ \t]*[.,;]?[ \t]*$")  # only light punctuation after the name
 _HEADING_END_RE = re.compile(r"\s*[!?]?\s*$")  # nothing after a heading's last name but `!` or `?`
 _SENTENCE_END_RE = re.compile(r"[.!?]|\n[ \t]*\n")  # a sentence end or a blank line

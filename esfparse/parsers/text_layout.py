@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..bullets import CID, SIGN
 from ..document import Document, Line
 from ..layout import is_furniture
 from ..models import Evidence, Goal, Section
 from .header import Header, vocabulary
 
-_BULLET_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\))\s*")
+_BULLET_RE = re.compile(rf"^\s*(?:{SIGN}|{CID})\s*")
 _TERMINAL_RE = re.compile(r"[.!?:;)\]\"”»…]\s*$")
-_LIST_ITEM_RE = re.compile(r"^\s*(?:[•\-*–·▪●◦❖]|\(cid:\d+\))\s+\S")
+_LIST_ITEM_RE = re.compile(rf"^\s*(?:{SIGN}|{CID})\s+\S")
 _MAX_HEADING = 80  # longer lines are never headings ...
 _MAX_NOISE = 300  # ... nor site chrome: skip the lookups for prose lines
 _CONTACT_RE = re.compile(r"\S+@\S+|\bwww\.|https?://|\.(?:se|nu|eu|com|org)\s*$", re.IGNORECASE)

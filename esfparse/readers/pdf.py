@@ -40,13 +40,15 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ..bullets import PDF_GLYPHS
 from ..document import Document, Table
 from ..errors import UnreadableDocument
 from . import pdf_tables
 from .html import MARKER_RE, PAGE_START, TABLE_END, TABLE_START, take_markers
 from .text import file_bytes, normalise_text
 
-_BULLET_RE = re.compile(r"^[•\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf06e\uf0a8▪●◦■□❖➢►▸‣∙]\s*")
+# in PDF text a dash or an asterisk at a line start is text (a quote's dash, a footnote)
+_BULLET_RE = re.compile(rf"^[•▪●◦❖{PDF_GLYPHS}]\s*")
 _CID_BULLET_RE = re.compile(r"\(cid:(?:127|149|183)\)")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n|(?<=\ufffe)")  # U+FFFE: PDFium's line-end hyphen
 _PAGE_NUMBER_RE = re.compile(
