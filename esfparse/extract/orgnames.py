@@ -68,6 +68,7 @@ def is_role(word: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)  # pure in its argument; role lines recur through a document
 def _names_role(phrase: str) -> bool:
     """True when a phrase holds a role word."""
     return any(is_role(w) for w in re.findall(r"[\w-]+", phrase))

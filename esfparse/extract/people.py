@@ -82,9 +82,12 @@ _TOKEN = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"  # Anna, Anna-Kari
 _TOKEN_RE = re.compile(_TOKEN)
 
 
-def _alternation(kind: str) -> str:
-    """The words of one cue kind as a regex alternation, longest first."""
+def _alternation(kind: str, reverse: bool = False) -> str:
+    """The words of one cue kind as a regex alternation, longest first (spelled backwards when
+    `reverse`, for matching leftwards from a name)."""
     words = sorted(cue_words(kind), key=len, reverse=True)
+    if reverse:
+        words = [" ".join(w[::-1] for w in reversed(word.split())) for word in words]
     return "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
 
 
@@ -94,7 +97,7 @@ class _Patterns:
 
     run: re.Pattern[str]
     label_before: re.Pattern[str]
-    verb_before: re.Pattern[str]
+    verb_before: re.Pattern[str]  # matched on the reversed text before a name
     verb_after: re.Pattern[str]
     list_cue: re.Pattern[str]
 
@@ -121,7 +124,11 @@ def _patterns() -> _Patterns:
         """,
             re.VERBOSE | i,
         ),
-        verb_before=re.compile(rf"(?:^|[\s,–-])(?:{_alternation('verb_before')})\s+$", i),
+        # `säger Name`: read leftwards from the name (the text before it reversed), so one
+        # anchored match instead of a search through the 40 characters before each candidate
+        verb_before=re.compile(
+            rf"\s+(?:{_alternation('verb_before', reverse=True)})(?:[\s,–-]|\Z)", i
+        ),
         verb_after=re.compile(rf"\s+(?:{_alternation('verb_after')})(?![\w-])", i),
         list_cue=re.compile(rf"(?:^|\W)(?:{_alternation('list_cue')})\s*:?\s+", i),
     )
@@ -145,28 +152,40 @@ def _split_run(words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     return out
 
 
-def _is_place(words: list[str]) -> bool:
+@lru_cache(maxsize=8192)  # pure in its argument; names recur through a document
+def _is_place(words: tuple[str, ...]) -> bool:
     """True for a place (`Upplands Väsby`, `Övre Norrland`) or a run holding one (`Jobbtorg Ystad`).
 
     A surname may be a place (`Eva Lund`), so a known given name first keeps the run.
     """
+    return _place(" ".join(words)) or (words[0] not in _given_names() and any(map(_place, words)))
 
-    def place(name: str) -> bool:
-        return resolve_municipality(name) is not None or resolve_region(name) is not None
 
-    return place(" ".join(words)) or (words[0] not in _given_names() and any(map(place, words)))
+@lru_cache(maxsize=8192)
+def _place(name: str) -> bool:
+    """True when a municipality or an ESF region has this name."""
+    return resolve_municipality(name) is not None or resolve_region(name) is not None
 
 
 def _candidates(text: str) -> list[tuple[int, int]]:
     """Spans of every two- or three-word capitalised run that could be a name."""
     spans = []
     for run in _patterns().run.finditer(text):
-        for piece in _split_run(list(_TOKEN_RE.finditer(text, run.start(), run.end()))):
-            start, end = piece[0].start(), piece[-1].end()
-            known = lookup_organisation(text[start:end])
-            if not known and not _is_place([w.group() for w in piece]):
-                spans.append((start, end))
+        at = run.start()
+        spans += [(at + start, at + end) for start, end in _run_spans(run.group())]
     return spans
+
+
+@lru_cache(maxsize=8192)  # pure in the run's words; a name list repeats its names
+def _run_spans(run: str) -> tuple[tuple[int, int], ...]:
+    """Spans (from the run's start) of the pieces of a capitalised run that could be a name."""
+    spans = []
+    for piece in _split_run(list(_TOKEN_RE.finditer(run))):
+        start, end = piece[0].start(), piece[-1].end()
+        known = lookup_organisation(run[start:end])
+        if not known and not _is_place(tuple(w.group() for w in piece)):
+            spans.append((start, end))
+    return tuple(spans)
 
 
 # ---------------------------------------------------------------- what stands around a name
@@ -320,6 +339,7 @@ class _Ctx:
     before: str  # the line up to the name (at most 120 characters of it)
     initials: bool  # `Name (NN)`: the speaker's initials follow
     tail: tuple[str | None, str | None]  # role and organisation right after the name
+    line_end: int  # where the name's line ends
 
     @property
     def name(self) -> str:
@@ -341,7 +361,7 @@ def _context(text: str, start: int, end: int) -> _Ctx:
     ini = ini if ini and ini["ini"] in _initials(text[start:end]) else None
     rest = ini.end() if ini else end
     before = text[max(ls, start - 120) : start]
-    return _Ctx(text, start, end, rest, before, ini is not None, _tail_role(text, rest))
+    return _Ctx(text, start, end, rest, before, ini is not None, _tail_role(text, rest), le)
 
 
 def _speaker_line(c: _Ctx) -> _Found:
@@ -349,7 +369,7 @@ def _speaker_line(c: _Ctx) -> _Found:
     text = c.text
     if c.before.strip(_BULLETS) or text[c.rest : c.rest + 1] not in (",", " ", "\n", ""):
         return None
-    _, le = _line(text, c.start, c.end)
+    le = c.line_end
     tail, below = text[c.rest : le].strip(), _next_line(text, le)
     parts = _PART_SPLIT_RE.split(tail[1:]) if tail[:1] in ",|–—-" else []
     if not tail:  # name alone on its line: the role line is the next one
@@ -368,13 +388,21 @@ def _label(c: _Ctx) -> _Found:
     m = _patterns().label_before.search(c.before) or _ROLE_LABEL_RE.search(c.before)
     if m is None and not c.before.strip(_BULLETS):
         ls = c.text.rfind("\n", 0, c.start)
-        m = _LABEL_LINE_RE.search(c.text, max(0, ls - 60), ls) if ls > 0 else None
+        m = _LABEL_LINE_RE.search(c.text, _line_above(c.text, ls), ls) if ls > 0 else None
     if m is None:
         return None
     label = m["label"]
     if label.split()[0].casefold() not in cue_words("label") and not _names_role(label):
         return None
     return c.tail[0] or label, c.tail[1]
+
+
+def _line_above(text: str, ls: int) -> int:
+    """Where `_LABEL_LINE_RE` can begin to match in the 60 characters before a line break at `ls`:
+    the last line break before the line above (a match crosses none), else the window's start."""
+    first = max(0, ls - 60)
+    above = text.rfind("\n", first, ls - 1)
+    return above if above >= 0 else first
 
 
 def _role_before(c: _Ctx) -> _Found:
@@ -462,7 +490,7 @@ def _verb(c: _Ctx) -> _Found:
     pats, text, pos = _patterns(), c.text, c.rest
     if not (c.tail[0] or c.tail[1] or _plausible(c.name)):
         return None
-    if pats.verb_before.search(text[max(0, c.start - 40) : c.start]):
+    if pats.verb_before.match(text[max(0, c.start - 40) : c.start][::-1]):
         return c.tail
     if text.startswith(",", pos):  # an appositive between commas before the verb
         phrase = _appositive(text, pos + 1)
@@ -537,9 +565,34 @@ def _list_heads() -> tuple[str, ...]:
     return tuple({w.split()[0] for w in cue_words("list_cue")})
 
 
+@lru_cache(maxsize=2)
+def _list_cue_starts(text: str) -> list[int]:
+    """Every offset where a list cue's words begin (overlapping ones too), found once per text.
+
+    A cue can match in a name's window only where it matches in the whole text, so a window
+    without one of these offsets is not searched (the search is linear in the text, not 300
+    characters per candidate name).
+    """
+    starts, pos, core = [], 0, _list_core_re()
+    while (m := core.search(text, pos)) is not None:
+        starts.append(m.start())
+        pos = m.start() + 1
+    return starts
+
+
+@lru_cache(maxsize=1)
+def _list_core_re() -> re.Pattern[str]:
+    """The list cue regex without the word boundary before it."""
+    return re.compile(rf"(?:{_alternation('list_cue')})\s*:?\s+", re.IGNORECASE)
+
+
 def _in_list(text: str, start: int) -> bool:
     """True when a list cue (`I panelen satt`) opens the sentence the name stands in."""
-    window = text[max(0, start - 300) : start]
+    starts, first = _list_cue_starts(text), max(0, start - 300)
+    k = bisect_left(starts, first)
+    if k == len(starts) or starts[k] >= start:  # no cue begins in the window
+        return False
+    window = text[first:start]
     lowered = window.casefold()
     if not any(
         head in lowered for head in _list_heads()
@@ -571,17 +624,22 @@ def _name_lines(text: str, found: list[_Slot]) -> None:
         j = k
         while j + 1 < len(found) and _LINK_RE.match(text[found[j][1] : found[j + 1][0]]):
             j += 1
-        ls, le = _line(text, found[k][0], found[j][1])
-        alone = bool(
-            _ONLY_BULLETS_RE.match(text, ls, found[k][0])
-            and _ONLY_STOPS_RE.match(text, found[j][1], le)
-        )
-        given = any(text[s:e].split()[0] in _given_names() for s, e, _ in found[k : j + 1])
-        if j > k and alone and given:
+        if j > k and _alone(text, found[k][0], found[j][1]) and _given_in(text, found[k : j + 1]):
             for i in range(k, j + 1):
                 s, e, person = found[i]
                 found[i] = (s, e, person or PersonMatch(text[s:e], s, e, cue="name_line"))
         k = j + 1
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """True when only bullets stand before `start` and only stops after `end` on their line."""
+    ls, le = _line(text, start, end)
+    return bool(_ONLY_BULLETS_RE.match(text, ls, start) and _ONLY_STOPS_RE.match(text, end, le))
+
+
+def _given_in(text: str, slots: list[_Slot]) -> bool:
+    """True when one of the names starts with a known given name."""
+    return any(text[s:e].split()[0] in _given_names() for s, e, _ in slots)
 
 
 def _merge(found: list[_Slot], base: int) -> list[PersonMatch]:
