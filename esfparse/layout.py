@@ -155,7 +155,11 @@ def _block_at(doc: Document, lines: list[Line], i: int) -> Block | None:
     if doc.hints.get(i) == "title":
         return _with(base, {"kind": "title"})
     if len(stripped) <= _MAX_PAIR_LINE:
-        pair = _split_label_pair(lines, i) or inline_pair(text, line.start)
+        pair = (
+            _split_label_pair(lines, i)
+            or inline_pair(text, line.start)
+            or _wrapped_label_pair(lines, i)
+        )
         if pair is not None:
             return _continued(lines, _with(base, pair))
         stacked = _stacked_pair(doc, lines, i, base)
@@ -278,6 +282,39 @@ def _split_label_pair(lines: list[Line], i: int) -> dict | None:
         "value_end": vstart + len(value),
         "last_line": i + 1,
         "end": lines[i + 1].start + len(lines[i + 1].text.rstrip()),
+    }
+
+
+_LABEL_TAIL_RE = re.compile(r"(?P<tail>[^\s:][^:\t]{0,40}?):(?P<sep>[^\S\n]*)(?P<value>\S.*)$")
+
+
+def _wrapped_label_pair(lines: list[Line], i: int) -> dict | None:
+    """A label wrapped in its cell before its value: `Planerat antal` over `deltagare:<TAB>570`
+    (a PDF table or a pasted row); only when the two parts make a known label."""
+    if i + 1 >= len(lines):
+        return None
+    head = lines[i].text.strip()
+    if not head or len(head) > 40 or ":" in head or "\t" in head or known_label(head):
+        return None
+    below = lines[i + 1].text
+    m = _LABEL_TAIL_RE.match(below.strip())
+    if m is None:  # the tail ends in a colon, as the labels around it do
+        return None
+    label = f"{head} {m.group('tail').strip()}"
+    field = known_label(label)
+    if field is None:
+        return None
+    vstart = lines[i + 1].start + len(below) - len(below.lstrip()) + m.start("value")
+    vend = lines[i + 1].start + len(below.rstrip())
+    return {
+        "kind": "pair",
+        "label": label,
+        "field": field,
+        "sep": "colon",
+        "value_start": vstart,
+        "value_end": vend,
+        "last_line": i + 1,
+        "end": vend,
     }
 
 
@@ -508,4 +545,6 @@ def _wraps(line: str, nxt: str, width: int) -> bool:
         return False  # an item's wrapped line hangs under its text, or (w3m's numbers) under the number
     if len(body) + 1 + len(follow.split()[0]) <= width:
         return False
-    return not (_starts_with_label(nxt) or _starts_with_label(line))  # header rows stay rows
+    return not _starts_with_label(
+        nxt
+    )  # header rows stay rows; a long value wraps onto the next line

@@ -328,8 +328,8 @@ def _longest(matches: list, at: int) -> list:
 
 _CONTINUED_LINE_END = ",;(abcdefghijklmnopqrstuvwxyzåäöé"  # a line ending mid-phrase ...
 _NEXT_CONTINUES_RE = re.compile(
-    r"[a-zåäö0-9]"
-)  # ... continues when the next starts in lower case or a digit
+    r"[^\S\n]*[a-zåäö0-9]"
+)  # ... continues when the next starts in lower case or a digit (indented: hanging under an item)
 _SENTENCE_END_RE = re.compile(
     r"""
     [.!?]                  # a full stop, question or exclamation mark

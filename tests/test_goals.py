@@ -927,6 +927,15 @@ def test_sentences_join_wrapped_lines_but_not_abbreviations() -> None:
     ]
 
 
+def test_sentences_join_an_item_line_hanging_under_its_bullet() -> None:
+    for lead, hang in (("", ""), ("  ", "    "), ("     * ", "       ")):
+        text = f"{lead}• 135 deltagare varav c:a,\n{hang}50 utrikes födda\n\nNästa."
+        if lead.endswith("* "):
+            text = text.replace("• ", "")
+        first = next(text[s:e] for s, e in split_sentences(text))
+        assert first.split() == ["135", "deltagare", "varav", "c:a,", "50", "utrikes", "födda"]
+
+
 PIECES = [
     *list("abcdefghijklmnopqrstuvwxyzåäöABÅÄÖ0123456789 \xa0\n\t.,:;%()–-•"),
     "ska ",

@@ -10,7 +10,7 @@ from esfparse.document import Document
 from esfparse.layout import blocks_of, inline_pair, is_furniture, unwrap_dump
 from esfparse.parsers.header import read_header
 from esfparse.readers import read
-from esfparse.readers.text import normalise_text
+from esfparse.readers.text import document_from_text, normalise_text
 
 from .conftest import CORPUS
 
@@ -194,6 +194,25 @@ def test_unwrap_keeps_header_rows_apart() -> None:
     para = "   Projektet riktar sig till arbetssökande ungdomar i Stockholm Stad, ungdomar\n   som trots allt.\n"
     out = unwrap_dump(rows + para * 6)
     assert "ProjektfasGenomförande" in out.split("\n")[1]
+
+
+def test_unwrap_joins_a_long_value_wrapped_under_its_label() -> None:
+    row = "   Projektägare: Samordningsförbundet Hisingen, Samordningsförbundet Västra fyra\n   Göteborg Hisingen DELTA\n   Projektnummer: 2015/00242\n"
+    para = "   Projektet riktar sig till arbetssökande ungdomar i Stockholm Stad, ungdomar\n   som trots allt.\n"
+    lines = unwrap_dump(row + para * 6).split("\n")
+    assert lines[0].endswith("Västra fyra Göteborg Hisingen DELTA")
+    assert lines[1] == "   Projektnummer: 2015/00242"  # the next label row stays a row
+
+
+def test_label_wrapped_in_its_cell_before_its_value() -> None:
+    doc = document_from_text(
+        "Region:\tVästsverige\nPlanerat antal\ndeltagare:\t570\nProjektet\nska: ja\n"
+    )
+    pairs = [b for b in blocks_of(doc) if b.kind == "pair"]
+    wrapped = next(b for b in pairs if b.field == "planned_participants")
+    assert wrapped.label == "Planerat antal deltagare" and wrapped.last_line == 2
+    assert doc.text[wrapped.value_start : wrapped.value_end] == "570"
+    assert not any(b.label.startswith("Projektet") for b in pairs)  # no known label: not joined
 
 
 def test_pdf_blocks_carry_page_and_box() -> None:

@@ -33,20 +33,15 @@ _spec.loader.exec_module(mr)
 KNOWN_MISSES: set[str] = {
     "browser-text/raw-002_c65f5d836ed6fb9d",
     "chromium-pdf/raw-002_c65f5d836ed6fb9d",
-    "chromium-pdf/raw-dev08",
     "html-markup/raw-002_c65f5d836ed6fb9d",
     "html-markup/real-006",
     "html-markup/real-010",
     "html-markup/real-013",
     "html-markup/real-034",
-    "indent/raw-002_c65f5d836ed6fb9d",
     "indent/real-050",
-    "lynx/raw-002_c65f5d836ed6fb9d",
-    "lynx/raw-dev08",
     "lynx/raw-dev14",
     "nbsp/real-008",
     "nbsp/real-073",
-    "w3m/raw-002_c65f5d836ed6fb9d",
     "w3m/raw-dev08",
 }
 
