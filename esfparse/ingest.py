@@ -101,7 +101,7 @@ def _run(
     from .identity import rebuild_projects
     from .linking import rebuild_links
     from .parallel import default_workers
-    from .serve import ensure_views
+    from .serve import ensure_views, refresh_materialised
 
     started = time.time()
     workers = workers or default_workers()
@@ -141,6 +141,7 @@ def _run(
         rebuild_projects(db)
         rebuild_entities(db)
         rebuild_links(db)
+        refresh_materialised(db)  # the map table, from the rebuilt projects
         ensure_views(db)
         store.optimize(db)
     except (

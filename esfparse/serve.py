@@ -27,6 +27,7 @@ import copy
 import hashlib
 import html
 import json
+import sqlite3
 import sys
 import types
 from functools import lru_cache
@@ -145,7 +146,11 @@ def ensure_views(db: sqlite_utils.Database) -> list[str]:
 
     Idempotent: a view whose SQL is already current is left alone.
     """
-    changed = []
+    changed = [
+        name
+        for name in _spec().get("materialised", {})
+        if not _materialised_current(db, name) and refresh_materialised(db, name)
+    ]
     for name, lines in _spec()["views"].items():
         sql = _view_sql(lines)
         if _current_view_sql(db, name) == sql:
@@ -155,6 +160,63 @@ def ensure_views(db: sqlite_utils.Database) -> list[str]:
             db.execute(f"create view [{name}] as\n{sql}")
         changed.append(name)
     return changed
+
+
+def refresh_materialised(db: sqlite_utils.Database | Any, only: str | None = None) -> list[str]:
+    """Refill the materialised tables of ``datasette.json`` (e.g. project_places) from their SQL.
+
+    Each is dropped and recreated from its query in one savepoint (a view of the same name, from an
+    older database, is replaced), then given its indexes (`store.INDEXES`): a page of it reads an
+    indexed table instead of evaluating a join over the whole archive on every visit (Datasette counts
+    the rows and computes the facets on every page). Called at the end of every ingest, after the
+    projects are rebuilt. Returns the names refilled.
+    """
+    from .store import create_indexes
+
+    conn = getattr(db, "conn", db)
+    done = []
+    for name, lines in _spec().get("materialised", {}).items():
+        if only is not None and name != only:
+            continue
+        conn.execute("SAVEPOINT materialise")
+        try:
+            for (kind,) in conn.execute(
+                "select type from sqlite_master where name = ? and type in ('table', 'view')",
+                [name],
+            ).fetchall():
+                conn.execute(f"DROP {kind.upper()} [{name}]")
+            conn.execute(f"CREATE TABLE [{name}] AS\n{_view_sql(lines)}")
+        except sqlite3.OperationalError as exc:  # a database without the projects yet: left out
+            conn.execute("ROLLBACK TO SAVEPOINT materialise")
+            conn.execute("RELEASE SAVEPOINT materialise")
+            if "no such table" not in str(exc):
+                raise
+            continue
+        except BaseException:
+            conn.execute("ROLLBACK TO SAVEPOINT materialise")
+            conn.execute("RELEASE SAVEPOINT materialise")
+            raise
+        conn.execute("RELEASE SAVEPOINT materialise")
+        done.append(name)
+    create_indexes(conn)
+    return done
+
+
+def _materialised_current(db: sqlite_utils.Database | Any, name: str) -> bool:
+    """True when `name` is a table with the columns its query of ``datasette.json`` gives."""
+    conn = getattr(db, "conn", db)
+    if not conn.execute(
+        "select 1 from sqlite_master where type = 'table' and name = ?", [name]
+    ).fetchone():
+        return False
+    lines = _spec()["materialised"][name]
+    try:
+        wanted = [
+            d[0] for d in conn.execute(f"select * from ({_view_sql(lines)}) limit 0").description
+        ]
+    except sqlite3.Error:
+        return False
+    return [c[1] for c in conn.execute(f"pragma table_info([{name}])")] == wanted
 
 
 def _current_view_sql(db: sqlite_utils.Database, name: str) -> str | None:
@@ -171,7 +233,7 @@ def views_current(db: sqlite_utils.Database) -> bool:
     """True when every view of ``datasette.json`` exists with its current SQL."""
     return all(
         _current_view_sql(db, n) == _view_sql(lines) for n, lines in _spec()["views"].items()
-    )
+    ) and all(_materialised_current(db, n) for n in _spec().get("materialised", {}))
 
 
 # ---------------------------------------------------------------- metadata
@@ -541,6 +603,13 @@ def _prepare(db_path: str, immutable: bool) -> None:
 
         db = sqlite_utils.Database(db_path)
         try:
+            if "project_sources" not in db.table_names() and "project_pages" in db.table_names():
+                from .identity import rebuild_projects
+
+                print(
+                    f"esfparse: built projects ({rebuild_projects(db)['projects']})",
+                    file=sys.stderr,
+                )
             if not _has_entities(db) and "organisations" in db.table_names():
                 counts = rebuild_entities(db)
                 print(

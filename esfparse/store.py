@@ -84,6 +84,13 @@ INDEXES: tuple[tuple[str, list[str]], ...] = (
     ("goal_results", ["goal_id", "link_id"]),
     ("goal_results", ["link_id"]),
     ("goal_results", ["result_id"]),
+    # the materialised map table (serve.refresh_materialised): its sort, facets and links
+    ("project_places", ["title"]),
+    ("project_places", ["municipality"]),
+    ("project_places", ["county"]),
+    ("project_places", ["region"]),
+    ("project_places", ["project_id"]),
+    ("project_places", ["municipality_code"]),
 )
 
 _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -463,8 +470,9 @@ def _backfill_keys(db: sqlite_utils.Database) -> None:
 def create_indexes(db: sqlite_utils.Database | Any) -> None:
     """Create the missing indexes of `INDEXES` (on tables and columns that exist)."""
     db = db if isinstance(db, sqlite_utils.Database) else sqlite_utils.Database(db)
+    tables = set(db.table_names())  # not views (project_places was one in older databases)
     for table, cols in INDEXES:
-        if db[table].exists() and set(cols) <= set(db[table].columns_dict):
+        if table in tables and set(cols) <= set(db[table].columns_dict):
             db.table(table).create_index(cols, if_not_exists=True)
 
 

@@ -90,6 +90,12 @@ def _statements(conn: sqlite3.Connection) -> dict[str, str]:
             for (name,) in conn.execute("select name from sqlite_master where type = 'view'")
         }
     )
+    out.update(  # the queries that fill the materialised tables at ingest (project_places)
+        {
+            f"materialised:{name}": "\n".join(lines)
+            for name, lines in serve.load_spec().get("materialised", {}).items()
+        }
+    )
     return out
 
 
@@ -148,12 +154,37 @@ def _correlated(node: int, parent: dict[int, int], detail: dict[int, str]) -> bo
 def test_database_has_views_and_queries(plan_db: Path) -> None:
     conn = _connect(plan_db)
     names = _statements(conn)
-    assert "search_projects" in names and "view:project_places" in names
+    assert "search_projects" in names and "materialised:project_places" in names
+    assert "view:promised_vs_achieved" in names
+
+
+def test_map_table_is_materialised_and_indexed(plan_db: Path) -> None:
+    """The map page reads a table (filled at ingest), sorted and faceted through its indexes."""
+    conn = _connect(plan_db)
+    kind = conn.execute("select type from sqlite_master where name = 'project_places'").fetchone()
+    assert kind == ("table",)
+    assert conn.execute("select count(*) from project_places").fetchone()[0] > 0
+    spec = serve.load_spec()["tables"]["project_places"]
+    for column in [spec["sort"], *spec["facets"]]:
+        plan = " ".join(
+            row[3]
+            for row in conn.execute(
+                f"explain query plan select [{column}], count(*) from project_places "
+                f"group by [{column}] order by [{column}] limit 10"
+            )
+        )
+        assert f"idx_project_places_{column}" in plan, (column, plan)
 
 
 @pytest.mark.parametrize(
     "name",
-    sorted([*serve.load_spec()["queries"], *(f"view:{v}" for v in serve.load_spec()["views"])]),
+    sorted(
+        [
+            *serve.load_spec()["queries"],
+            *(f"view:{v}" for v in serve.load_spec()["views"]),
+            *(f"materialised:{v}" for v in serve.load_spec().get("materialised", {})),
+        ]
+    ),
 )
 def test_no_large_table_scanned_inside_a_join(plan_db: Path, name: str) -> None:
     conn = _connect(plan_db)

@@ -254,12 +254,20 @@ def test_write_metadata(synthetic: Path, tmp_path: Path) -> None:
 
 
 def test_views_are_idempotent(tmp_path: Path) -> None:
+    from esfparse.identity import rebuild_projects
+
     db = open_db(str(tmp_path / "v.db"))
+    rebuild_projects(db)
     assert serve.ensure_views(db) == ["project_places", "promised_vs_achieved", "project_calls"]
     assert serve.ensure_views(db) == [] and serve.views_current(db)
-    db.execute("drop view project_places")
+    assert db.execute(
+        "select type from sqlite_master where name = 'project_places'"
+    ).fetchone() == ("table",)
+    db.execute("drop table project_places")  # an older database: the map was a view
     db.execute("create view project_places as select 1 as x")
+    assert not serve.views_current(db)
     assert serve.ensure_views(db) == ["project_places"] and serve.views_current(db)
+    assert serve.ensure_views(db) == []
 
 
 def test_safe_defaults(synthetic: Path) -> None:
