@@ -18,6 +18,7 @@ import importlib
 import re
 import sys
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["GatedPattern", "factor", "fold", "holds", "literal_condition", "trie", "trie_regex"]
@@ -130,6 +131,7 @@ def _is_space(items: Any) -> bool:
     return list(items) == [(_sre_c.IN, [(_sre_c.CATEGORY, _sre_c.CATEGORY_SPACE)])]
 
 
+@lru_cache(maxsize=8)  # the genre, ESF-cue and labour-market gates fold the same text
 def fold(text: str) -> str:
     """The text as gates read it: case-folded, each run of whitespace one space, a space at each end."""
     return " " + " ".join(text.casefold().split()) + " "

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..bullets import SIGN
 from ..datafiles import load_csv, load_json
+from ..regexes import trie
 
 
 @dataclass(frozen=True)
@@ -167,17 +168,6 @@ def _words_re(words: list[str]) -> str:
     return "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
 
 
-def _trie(keys: list[str]) -> dict[str, Any]:
-    """A prefix tree of the keys; an empty-string child marks the end of a key."""
-    root: dict[str, Any] = {}
-    for key in keys:
-        node = root
-        for char in key:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return root
-
-
 def _trie_node_re(node: dict[str, Any]) -> str:
     """Regex for one trie node, greedy so the longest name wins; a space matches a hyphen too."""
     branches = [
@@ -195,7 +185,7 @@ def _name_re(keys: list[str], suffixes: list[str]) -> str:
     """The gazetteer as one regex; a literal capital first letter lets `re` skip ahead fast."""
     branches = "|".join(
         rf"{re.escape(ch.upper())}(?<![\w-].)(?i:{_trie_node_re(child)})"
-        for ch, child in sorted(_trie(keys).items())
+        for ch, child in sorted(trie(keys).items())
     )
     return rf"""
         (?P<name>{branches})                        # capitalised name form, not inside a word
